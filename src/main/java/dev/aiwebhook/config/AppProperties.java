@@ -1,0 +1,53 @@
+package dev.aiwebhook.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything a user configures (SPEC §2). Each field is bound from an environment variable
+ * in application.yml ({@code PORT}, {@code APP_ROLE}, {@code API_KEY}, ...).
+ */
+@ConfigurationProperties(prefix = "app")
+public record AppProperties(
+        String role,
+        String apiKey,
+        String workerToken,
+        String relayUrl,
+        String databaseUrl,
+        String dataDir,
+        Relay relay,
+        Worker worker) {
+
+    public record Relay(
+            /** largest accepted webhook body, in bytes */
+            int maxBodyBytes,
+            /** how long a sync caller waits for the result before getting a 202 */
+            Duration syncWaitDefault,
+            /** the longest wait a caller may ask for with ?wait=N */
+            Duration syncWaitMax,
+            /** how long a claimed webhook stays leased to a worker before it is redelivered */
+            Duration lease,
+            /** attempts before a webhook is marked dead */
+            int maxAttempts,
+            /** the longest a worker's claim is held open when nothing is queued */
+            Duration claimWaitMax) {
+    }
+
+    public record Worker(
+            /** an identifier for this worker in leases and logs */
+            String id,
+            /** webhooks claimed and processed in parallel by this worker */
+            int concurrency,
+            /** how long a claim waits at the relay for work (long-poll) */
+            Duration claimWait) {
+    }
+
+    public boolean relayEnabled() {
+        return "all".equals(role) || "relay".equals(role);
+    }
+
+    public boolean workerEnabled() {
+        return "all".equals(role) || "worker".equals(role);
+    }
+}

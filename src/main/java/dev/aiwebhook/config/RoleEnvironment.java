@@ -1,0 +1,37 @@
+package dev.aiwebhook.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Turns {@code APP_ROLE} into the two switches the routes read ({@code app.relay-enabled},
+ * {@code app.worker-enabled}) and the worker's default relay URL, so a YAML route can say
+ * {@code autoStartup: "{{app.relay-enabled}}"}.
+ */
+public class RoleEnvironment implements EnvironmentPostProcessor {
+
+    private static final Set<String> ROLES = Set.of("all", "relay", "worker");
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        String role = env.getProperty("app.role", "all").trim().toLowerCase(Locale.ROOT);
+        if (!ROLES.contains(role)) {
+            throw new IllegalStateException("APP_ROLE must be one of all, relay, worker; got '" + role + "'");
+        }
+        String relayUrl = env.getProperty("app.relay-url", "");
+        if (relayUrl.isBlank()) {
+            relayUrl = "http://localhost:" + env.getProperty("server.port", "8080");
+        }
+        env.getPropertySources().addFirst(new MapPropertySource("app-role", Map.of(
+                "app.role", role,
+                "app.relay-enabled", String.valueOf(!role.equals("worker")),
+                "app.worker-enabled", String.valueOf(!role.equals("relay")),
+                "app.relay-url", relayUrl.replaceAll("/+$", ""))));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.aiwebhook.config;
+
+import java.util.stream.Collectors;
+
+import dev.aiwebhook.agents.AgentRegistry;
+import dev.aiwebhook.storage.DatabaseConfig.DatabaseTarget;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a person needs after start: role, where it listens, the database (never its password),
+ * how many routes were loaded, the agents, and, in the all-in-one default, the API key and a
+ * ready-to-paste curl line.
+ */
+@Component
+public class StartupReport {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
+
+    private final AppProperties props;
+    private final Secrets secrets;
+    private final DatabaseTarget database;
+    private final CamelContext camel;
+    private final AgentRegistry agents;
+
+    public StartupReport(AppProperties props, Secrets secrets, DatabaseTarget database, CamelContext camel,
+                         AgentRegistry agents) {
+        this.props = props;
+        this.secrets = secrets;
+        this.database = database;
+        this.camel = camel;
+        this.agents = agents;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void report(ApplicationReadyEvent event) {
+        int routes = camel.getRoutes().size();
+        if (routes == 0) {
+            throw new IllegalStateException("No Camel routes were loaded: is the routes/ folder next to the jar "
+                    + "(or ROUTES_DIR set)?");
+        }
+        String port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", "?");
+        log.info("ai-webhook ready: role={} port={} routes={} database={}", props.role(), port, routes, database);
+        if (props.workerEnabled()) {
+            log.info("Agents: {}; relay at {}", agents.agents().stream().map(AgentRegistry.Agent::name)
+                    .collect(Collectors.joining(", ")), props.relayUrl());
+        }
+        if (props.relayEnabled()) {
+            String key = secrets.apiKeyGenerated() ? secrets.apiKeys().get(0) : "<your API_KEY>";
+            // printed on the console on purpose (SPEC §2): the key was generated for this user
+            System.out.printf("%n  ai-webhook is listening on http://localhost:%s%n  API key: %s%s%n"
+                            + "  Try:  curl -s -X POST localhost:%s/webhook -H 'X-API-Key: %s' -d @examples/session_create.json%n%n",
+                    port, key, secrets.apiKeyGenerated() ? " (generated, kept in " + props.dataDir() + "/secrets.properties)" : "",
+                    port, key);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.aiwebhook.relay;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import dev.aiwebhook.config.AppProperties;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The door of every HTTP endpoint but health: API key for the webhook API, worker token for
+ * the worker protocol ({@code /relay/**}). It also reads the body once, up to the size limit
+ * (413 beyond it, whatever the Content-Length says), presents it as JSON whatever the
+ * Content-Type, and strips credentials so they never reach a route, a log or a reply.
+ * The caller's identity goes on as the {@code clientId} header.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestGate extends OncePerRequestFilter {
+
+    static final String CLIENT_HEADER = "clientId";
+    private static final Set<String> STRIPPED = Set.of("x-api-key", "authorization", "x-worker-token",
+            CLIENT_HEADER.toLowerCase(Locale.ROOT));
+
+    private final Credentials credentials;
+    private final int maxBody;
+
+    public RequestGate(Credentials credentials, AppProperties props) {
+        this.credentials = credentials;
+        this.maxBody = props.relay().maxBodyBytes();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI();
+        if (path.equals("/health") || path.startsWith("/actuator/health")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String bearer = bearer(request);
+        String clientId;
+        if (path.startsWith("/relay/")) {
+            String token = request.getHeader("X-Worker-Token") != null ? request.getHeader("X-Worker-Token") : bearer;
+            if (!credentials.isWorker(token)) {
+                deny(response);
+                return;
+            }
+            clientId = "worker";
+        } else {
+            String key = request.getHeader("X-API-Key") != null ? request.getHeader("X-API-Key") : bearer;
+            clientId = credentials.clientOf(key);
+            if (clientId == null) {
+                deny(response);
+                return;
+            }
+        }
+        byte[] body = null;
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            if (request.getContentLengthLong() > maxBody) {
+                tooLarge(response);
+                return;
+            }
+            body = readLimited(request.getInputStream(), maxBody);
+            if (body == null) {
+                tooLarge(response);
+                return;
+            }
+        }
+        chain.doFilter(new GatedRequest(request, clientId, body), response);
+    }
+
+    private static String bearer(HttpServletRequest request) {
+        String auth = request.getHeader("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        return null;
+    }
+
+    /** The body, or null when it is longer than max. */
+    private static byte[] readLimited(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
+        byte[] buf = new byte[8192];
+        int total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > max) {
+                return null;
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static void deny(HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer");
+        write(response, 401, ErrorBodies.of("unauthorized", null,
+                "Missing or wrong credentials: send your API key as X-API-Key or Authorization: Bearer."));
+    }
+
+    private void tooLarge(HttpServletResponse response) throws IOException {
+        response.setHeader("Connection", "close");
+        write(response, 413, ErrorBodies.of("payload_too_large", null,
+                "The body is larger than the limit of " + maxBody + " bytes."));
+    }
+
+    private static void write(HttpServletResponse response, int status, String json) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The request as the routes see it: body already read, JSON content type, no credentials. */
+    private static final class GatedRequest extends HttpServletRequestWrapper {
+        private final String clientId;
+        private final byte[] body;
+
+        GatedRequest(HttpServletRequest request, String clientId, byte[] body) {
+            super(request);
+            this.clientId = clientId;
+            this.body = body;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals(CLIENT_HEADER.toLowerCase(Locale.ROOT))) {
+                return clientId;
+            }
+            if (STRIPPED.contains(lower)) {
+                return null;
+            }
+            if (body != null && lower.equals("content-type")) {
+                return "application/json";
+            }
+            return super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            String value = getHeader(name);
+            if (STRIPPED.contains(name.toLowerCase(Locale.ROOT)) || name.equalsIgnoreCase("content-type")) {
+                return value == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(value));
+            }
+            return super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new java.util.ArrayList<>();
+            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+                String n = e.nextElement();
+                if (!STRIPPED.contains(n.toLowerCase(Locale.ROOT))) {
+                    names.add(n);
+                }
+            }
+            names.add(CLIENT_HEADER);
+            return Collections.enumeration(names);
+        }
+
+        @Override
+        public String getContentType() {
+            return body != null ? "application/json" : super.getContentType();
+        }
+
+        @Override
+        public int getContentLength() {
+            return body != null ? body.length : super.getContentLength();
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body != null ? body.length : super.getContentLengthLong();
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (body == null) {
+                return super.getInputStream();
+            }
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() throws IOException {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.aiwebhook.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.aiwebhook.config.AppProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The database: the server named by {@code DATABASE_URL}, or else an embedded PostgreSQL whose
+ * data lives under {@code DATA_DIR/postgres} and survives restarts (run with fsync on).
+ */
+@Configuration(proxyBeanMethods = false)
+public class DatabaseConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+
+    /** Started only when no DATABASE_URL is set; closed (not deleted) when the app stops. */
+    @Bean(destroyMethod = "close")
+    public EmbeddedDatabase embeddedDatabase(AppProperties props) throws IOException {
+        if (props.databaseUrl() != null && !props.databaseUrl().isBlank()) {
+            return EmbeddedDatabase.none();
+        }
+        Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize().resolve("postgres");
+        Files.createDirectories(dir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                // durable, like a production server: the embedded defaults turn these off
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "100")
+                .start();
+        return new EmbeddedDatabase(pg, dir);
+    }
+
+    /** Where the database is, for the pool and (without the password) for the startup log. */
+    @Bean
+    public DatabaseTarget databaseTarget(AppProperties props, EmbeddedDatabase embedded) {
+        if (embedded.running()) {
+            return new DatabaseTarget(embedded.postgres().getJdbcUrl("postgres", "postgres"), "postgres", null,
+                    "embedded PostgreSQL, data in " + embedded.dataDir() + " (fsync on)");
+        }
+        DatabaseUrl url = DatabaseUrl.parse(props.databaseUrl());
+        return new DatabaseTarget(url.jdbcUrl(), url.username(), url.password(),
+                "external PostgreSQL " + url.describe());
+    }
+
+    @Bean
+    public DataSource dataSource(DatabaseTarget target, @Value("${app.database.pool-size:16}") int poolSize) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(target.jdbcUrl());
+        if (target.username() != null) {
+            cfg.setUsername(target.username());
+        }
+        if (target.password() != null) {
+            cfg.setPassword(target.password());
+        }
+        cfg.setPoolName("ai-webhook");
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setConnectionTimeout(5_000);
+        cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+        cfg.addDataSourceProperty("tcpKeepAlive", "true");
+        log.info("Database: {}", target.description());
+        return new HikariDataSource(cfg);
+    }
+
+    /** A database to connect to; {@code description} is safe to log. */
+    public record DatabaseTarget(String jdbcUrl, String username, String password, String description) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+}

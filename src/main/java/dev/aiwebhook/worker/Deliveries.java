@@ -1,0 +1,90 @@
+package dev.aiwebhook.worker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aiwebhook.config.AppProperties;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * One claimed webhook on its way through the worker: opened into routing headers, then its
+ * outcome reported back to the relay (completed, failed, or retry later).
+ */
+@Component("deliveries")
+public class Deliveries {
+
+    private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final String workerId;
+    private final AppProperties.Worker settings;
+
+    public Deliveries(AppProperties props) {
+        this.workerId = props.worker().id();
+        this.settings = props.worker();
+    }
+
+    /** {@code {"id","payload","attempts"}} → headers webhookId, webhookType, command; body = payload. */
+    public void open(Exchange exchange) {
+        JsonNode item = exchange.getMessage().getBody(JsonNode.class);
+        JsonNode payload = item.get("payload");
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader("webhookId", item.path("id").asText());
+        exchange.getMessage().setHeader("attempts", item.path("attempts").asInt());
+        exchange.getMessage().setHeader("webhookType", payload.path("type").asText(""));
+        exchange.getMessage().setHeader("command", payload.path("command").asText(""));
+        exchange.getMessage().setBody(payload);
+    }
+
+    /** The result to save in worker_processed, as JSON text in the resultJson header. */
+    public void keep(Exchange exchange) throws Exception {
+        exchange.getMessage().setHeader("resultJson", json.writeValueAsString(exchange.getMessage().getBody()));
+    }
+
+    /** A result already applied by an earlier delivery: report it again, do nothing twice. */
+    public Object previous(Exchange exchange) throws Exception {
+        Map<?, ?> row = exchange.getMessage().getHeader("previous", Map.class);
+        Object result = row.get("result");
+        return result == null ? null : json.readTree(String.valueOf(result));
+    }
+
+    /** Body (a result) → the report the relay expects. */
+    public String report(Exchange exchange) throws Exception {
+        Object result = exchange.getMessage().getBody();
+        JsonNode node = result instanceof JsonNode n ? n : json.valueToTree(result);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("id", exchange.getMessage().getHeader("webhookId"));
+        report.put("worker_id", workerId);
+        report.put("outcome", "error".equals(node.path("status").asText()) ? "failed" : "completed");
+        report.put("result", node);
+        return json.writeValueAsString(report);
+    }
+
+    /** Something failed that is not the command's fault (database down, a bug): let the relay retry. */
+    public String retryLater(Exchange exchange) throws Exception {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        log.warn("Webhook {} attempt {} failed, the relay will retry it: {}",
+                exchange.getMessage().getHeader("webhookId"), exchange.getMessage().getHeader("attempts"), reason);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("id", exchange.getMessage().getHeader("webhookId"));
+        report.put("worker_id", workerId);
+        report.put("outcome", "retry");
+        report.put("error", reason.length() > 500 ? reason.substring(0, 500) : reason);
+        return json.writeValueAsString(report);
+    }
+
+    /** The claim request the poller sends. */
+    public String claimRequest() throws Exception {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("worker_id", workerId);
+        req.put("max", settings.concurrency());
+        req.put("wait_ms", settings.claimWait().toMillis());
+        return json.writeValueAsString(req);
+    }
+}

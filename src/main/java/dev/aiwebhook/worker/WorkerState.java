@@ -1,0 +1,71 @@
+package dev.aiwebhook.worker;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.aiwebhook.config.Secrets;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether the poller should keep claiming (false from the moment the app begins to stop),
+ * the worker token for its requests, and a quiet log when the relay cannot be reached.
+ */
+@Component("workerState")
+public class WorkerState implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerState.class);
+
+    private final AtomicBoolean running = new AtomicBoolean(false);
+    private final AtomicBoolean relayDown = new AtomicBoolean(false);
+    private final Secrets secrets;
+
+    public WorkerState(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    public boolean isPolling() {
+        return running.get();
+    }
+
+    public String authorization() {
+        return "Bearer " + secrets.workerToken();
+    }
+
+    public void relayReachable() {
+        if (relayDown.compareAndSet(true, false)) {
+            log.info("Relay reachable again; claiming webhooks");
+        }
+    }
+
+    public void relayUnreachable(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (relayDown.compareAndSet(false, true)) {
+            log.warn("Worker round failed, relay unreachable? ({}); retrying every second",
+                    e == null ? "?" : e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        running.set(true);
+    }
+
+    @Override
+    public void stop() {
+        running.set(false);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Stops before the Camel context (higher phase stops first), so the poller winds down cleanly. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 10;
+    }
+}

@@ -1,0 +1,26 @@
+-- A worker claims up to :max webhooks with a lease. A lease that expired is redelivered;
+-- one that expired on its last allowed attempt makes the webhook dead instead.
+WITH expired AS (
+    UPDATE relay_webhooks
+    SET status = 'dead', lease_owner = NULL,
+        last_error = COALESCE(last_error, 'lease expired on the last attempt')
+    WHERE status = 'processing' AND lease_until < now() AND attempts >= :#max_attempts
+    RETURNING id
+), next AS (
+    SELECT id FROM relay_webhooks
+    WHERE (status = 'queued' AND available_at <= now())
+       OR (status = 'processing' AND lease_until < now() AND attempts < :#max_attempts)
+    ORDER BY received_at
+    LIMIT :#max
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE relay_webhooks w
+    SET status = 'processing', attempts = w.attempts + 1, lease_owner = :#worker_id,
+        lease_until = now() + make_interval(secs => :#lease_seconds)
+    FROM next
+    WHERE w.id = next.id
+    RETURNING w.id, w.payload, w.attempts, w.received_at
+)
+SELECT COALESCE(json_agg(json_build_object('id', id, 'payload', payload, 'attempts', attempts)
+                         ORDER BY received_at), '[]')::text
+FROM claimed

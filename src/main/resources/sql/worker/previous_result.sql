@@ -1,0 +1,1 @@
+SELECT outcome, result::text AS result FROM worker_processed WHERE webhook_id = :#webhookId
