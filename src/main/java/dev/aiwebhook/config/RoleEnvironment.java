@@ -26,7 +26,8 @@ public class RoleEnvironment implements EnvironmentPostProcessor {
         }
         String relayUrl = env.getProperty("app.relay-url", "");
         if (relayUrl.isBlank()) {
-            relayUrl = "http://localhost:" + env.getProperty("server.port", "8080");
+            // resolved when the routes start, after the web server has its (maybe random) port
+            relayUrl = "http://localhost:${local.server.port:${server.port:8080}}";
         }
         env.getPropertySources().addFirst(new MapPropertySource("app-role", Map.of(
                 "app.role", role,

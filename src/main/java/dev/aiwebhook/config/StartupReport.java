@@ -5,11 +5,11 @@ import java.util.stream.Collectors;
 import dev.aiwebhook.agents.AgentRegistry;
 import dev.aiwebhook.storage.DatabaseConfig.DatabaseTarget;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,37 +18,63 @@ import org.springframework.stereotype.Component;
  * ready-to-paste curl line.
  */
 @Component
-public class StartupReport {
+public class StartupReport implements CamelContextConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
 
     private final AppProperties props;
     private final Secrets secrets;
     private final DatabaseTarget database;
-    private final CamelContext camel;
     private final AgentRegistry agents;
+    private final Environment env;
 
-    public StartupReport(AppProperties props, Secrets secrets, DatabaseTarget database, CamelContext camel,
-                         AgentRegistry agents) {
+    public StartupReport(AppProperties props, Secrets secrets, DatabaseTarget database, AgentRegistry agents,
+                         Environment env) {
         this.props = props;
         this.secrets = secrets;
         this.database = database;
-        this.camel = camel;
         this.agents = agents;
+        this.env = env;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    public void report(ApplicationReadyEvent event) {
+    @Override
+    public void beforeApplicationStart(CamelContext camel) {
+        try {
+            camel.addStartupListener(startupListener());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ExtendedStartupListener startupListener() {
+        return new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                report(context);
+            }
+        };
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+    }
+
+    /** Once every route runs. */
+    void report(CamelContext camel) {
         int routes = camel.getRoutes().size();
         if (routes == 0) {
             throw new IllegalStateException("No Camel routes were loaded: is the routes/ folder next to the jar "
                     + "(or ROUTES_DIR set)?");
         }
-        String port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", "?");
+        String port = env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
         log.info("ai-webhook ready: role={} port={} routes={} database={}", props.role(), port, routes, database);
         if (props.workerEnabled()) {
             log.info("Agents: {}; relay at {}", agents.agents().stream().map(AgentRegistry.Agent::name)
-                    .collect(Collectors.joining(", ")), props.relayUrl());
+                    .collect(Collectors.joining(", ")), env.getProperty("app.relay-url"));
         }
         if (props.relayEnabled()) {
             String key = secrets.apiKeyGenerated() ? secrets.apiKeys().get(0) : "<your API_KEY>";

@@ -84,6 +84,10 @@ public class RequestGate extends OncePerRequestFilter {
                 tooLarge(response);
                 return;
             }
+            if (!isUtf8(body)) {
+                write(response, 400, ErrorBodies.of("invalid_json", null, "The body is not valid UTF-8 text."));
+                return;
+            }
         }
         chain.doFilter(new GatedRequest(request, clientId, body), response);
     }
@@ -110,6 +114,19 @@ public class RequestGate extends OncePerRequestFilter {
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** Checked here on the raw bytes: later steps see decoded text, where bad bytes are already replaced. */
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static void deny(HttpServletResponse response) throws IOException {

@@ -20,6 +20,7 @@ public class WorkerState implements SmartLifecycle {
 
     private final AtomicBoolean running = new AtomicBoolean(false);
     private final AtomicBoolean relayDown = new AtomicBoolean(false);
+    private final AtomicBoolean paused = new AtomicBoolean(false);
     private final Secrets secrets;
 
     public WorkerState(Secrets secrets) {
@@ -27,7 +28,16 @@ public class WorkerState implements SmartLifecycle {
     }
 
     public boolean isPolling() {
-        return running.get();
+        return running.get() && !paused.get();
+    }
+
+    /** Stop claiming new webhooks (maintenance); queued ones wait at the relay until {@link #resume()}. */
+    public void pause() {
+        paused.set(true);
+    }
+
+    public void resume() {
+        paused.set(false);
     }
 
     public String authorization() {

@@ -1,0 +1,25 @@
+package dev.aiwebhook;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The whole app, both roles, on a real embedded PostgreSQL and a real HTTP port. Every test
+ * class with this annotation shares one running app (Spring caches the context).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "app.data-dir=target/test-data/shared",
+        "app.api-key=" + TestClient.API_KEY + "," + TestClient.OTHER_KEY,
+        "app.worker-token=" + TestClient.WORKER_TOKEN,
+        "app.worker.claim-wait=2s",
+        "app.relay.sync-wait-default=20s"})
+public @interface AppTest {
+}
