@@ -86,6 +86,9 @@ class JourneyTest {
         assertThat(db.queryForObject("SELECT v.content #>> '{}' FROM memory_versions v JOIN memories m ON m.id = v.memory_id"
                 + " WHERE m.session_id = ? AND v.version = 1", String.class, s)).isEqualTo("MCP is a protocol");
 
+        var history = client.command("memory_history", s, Map.of("key", "mcp"));
+        assertThat(history.data().path("versions").findValuesAsText("version")).containsExactly("2", "1");
+
         var deleted = client.command("delete_memory", s, Map.of("key", "mcp"));
         assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
         assertThat(client.command("retrieve_memory", s, Map.of("key", "mcp")).code()).isEqualTo("memory_not_found");
