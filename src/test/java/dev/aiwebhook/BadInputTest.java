@@ -5,14 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,19 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bad input gets the spec's status and error code, names the field, and stores nothing:
  * rejected at the door (nothing queued) or by the command (nothing applied).
  */
-@AppTest
-class BadInputTest {
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate db;
-    TestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = new TestClient(port);
-    }
+class BadInputTest extends AppTestSupport {
 
     static Stream<Arguments> rejectedAtTheDoor() {
         return Stream.of(

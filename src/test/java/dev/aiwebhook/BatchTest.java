@@ -4,32 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** batch: every command applied in one transaction, or none (SPEC §4). */
-@AppTest
-class BatchTest {
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate db;
-    TestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = new TestClient(port);
-    }
-
-    private int count(String sql, Object... args) {
-        return db.queryForObject(sql, Integer.class, args);
-    }
+class BatchTest extends AppTestSupport {
 
     @Test
     void aBatchWhoseThirdCommandIsInvalidLeavesNothingAndCountersUnchanged() {

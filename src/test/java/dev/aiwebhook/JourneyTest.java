@@ -4,28 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SPEC §1, journey 1 (without the git step): walking the dog, then at the desk. */
-@AppTest
-class JourneyTest {
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate db;
-    TestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = new TestClient(port);
-    }
+class JourneyTest extends AppTestSupport {
 
     @Test
     void walkingTheDogThenAtTheDesk() {

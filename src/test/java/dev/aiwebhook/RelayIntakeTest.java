@@ -7,34 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.worker.WorkerState;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The relay's HTTP contract (SPEC §3): auth, async and sync replies, idempotency, status. */
-@AppTest
-class RelayIntakeTest {
+class RelayIntakeTest extends AppTestSupport {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate db;
     @Autowired
     CamelContext camel;
     @Autowired
     WorkerState worker;
-    TestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = new TestClient(port);
-    }
-
     private String create(String sessionId, boolean sync) {
         return TestClient.json(Map.of("type", "collaborative_session_command", "command", "create_session",
                 "session_id", sessionId, "sync", sync, "data", Map.of("title", "t")));
