@@ -19,8 +19,8 @@ WITH expired AS (
         lease_until = now() + make_interval(secs => :#lease_seconds)
     FROM next
     WHERE w.id = next.id
-    RETURNING w.id, w.payload, w.attempts, w.received_at
+    RETURNING w.id, w.payload, w.attempts, w.received_at, w.client_id
 )
-SELECT COALESCE(json_agg(json_build_object('id', id, 'payload', payload, 'attempts', attempts)
+SELECT COALESCE(json_agg(json_build_object('id', id, 'payload', payload, 'attempts', attempts, 'client_id', client_id)
                          ORDER BY received_at), '[]')::text
 FROM claimed

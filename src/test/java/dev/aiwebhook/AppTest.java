@@ -20,6 +20,12 @@ import org.springframework.boot.test.context.SpringBootTest;
         "app.api-key=" + TestClient.API_KEY + "," + TestClient.OTHER_KEY,
         "app.worker-token=" + TestClient.WORKER_TOKEN,
         "app.worker.claim-wait=2s",
-        "app.relay.sync-wait-default=20s"})
+        "app.relay.sync-wait-default=20s",
+        "app.tasks.roots=target/task-roots/allowed",
+        "app.tasks.shell-enabled=true",
+        "app.tasks.shell-allowed=sh,echo,sleep",
+        "app.tasks.output-max=16384",
+        "app.tasks.max-concurrent=2",
+        "app.tasks.queue-wait=1s"})
 public @interface AppTest {
 }

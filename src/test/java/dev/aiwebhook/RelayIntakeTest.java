@@ -28,7 +28,7 @@ class RelayIntakeTest extends AppTestSupport {
     @Test
     void asyncWebhookIsQueuedThenProcessedAndReadableByItsStatusUrl() {
         String s = "intake-async-" + System.nanoTime();
-        NotifyBuilder done = new NotifyBuilder(camel).fromCurrentRoute("process-webhook").whenDone(1).create();
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("worker-threads").whenDone(1).create();
         var reply = client.webhook(create(s, false));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
         assertThat(reply.body().path("status").asText()).isEqualTo("queued");
@@ -120,7 +120,7 @@ class RelayIntakeTest extends AppTestSupport {
         worker.pause();
         try {
             // flush the long-poll that may already be open, so nobody claims the next webhook
-            NotifyBuilder flushed = new NotifyBuilder(camel).fromCurrentRoute("process-webhook").whenDone(1).create();
+            NotifyBuilder flushed = new NotifyBuilder(camel).fromRoute("worker-threads").whenDone(1).create();
             client.webhook(create(s + "-flush", false));
             assertThat(flushed.matches(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);

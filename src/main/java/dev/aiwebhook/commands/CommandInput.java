@@ -130,6 +130,35 @@ public class CommandInput {
         return p;
     }
 
+    public Map<String, Object> taskId(@Body JsonNode envelope) {
+        DataFields data = DataFields.of(envelope);
+        Map<String, Object> p = new HashMap<>();
+        String id = data.optionalId("task_id", MAX_ID);
+        if (id == null) {
+            throw CommandException.missing("data.task_id");
+        }
+        p.put("task_id", id);
+        return p;
+    }
+
+    public Map<String, Object> listTasks(@Body JsonNode envelope) {
+        DataFields data = DataFields.of(envelope);
+        Map<String, Object> p = page(data);
+        String sessionId = SessionIds.optional(envelope);
+        p.put("session_id", sessionId == null ? "" : sessionId);
+        String status = data.optionalText("status", 20);
+        if (status != null && !List.of("pending", "running", "completed", "failed", "rejected", "timeout").contains(status)) {
+            throw CommandException.invalid("data.status", "must be one of pending, running, completed, failed, rejected, timeout");
+        }
+        p.put("status", status == null ? "" : status);
+        String kind = data.optionalText("kind", 20);
+        if (kind != null && !List.of("delegated", "local").contains(kind)) {
+            throw CommandException.invalid("data.kind", "must be delegated or local");
+        }
+        p.put("kind", kind == null ? "" : kind);
+        return p;
+    }
+
     public Map<String, Object> none(@Body JsonNode envelope) {
         DataFields.of(envelope);
         return new HashMap<>();

@@ -38,6 +38,8 @@ public class Deliveries {
         exchange.getMessage().setHeader("attempts", item.path("attempts").asInt());
         exchange.getMessage().setHeader("webhookType", payload.path("type").asText(""));
         exchange.getMessage().setHeader("command", payload.path("command").asText(""));
+        exchange.getMessage().setHeader("clientId", item.path("client_id").asText("unknown"));
+        exchange.setProperty("payload", payload);
         exchange.getMessage().setBody(payload);
     }
 
@@ -68,7 +70,12 @@ public class Deliveries {
     /** Something failed that is not the command's fault (database down, a bug): let the relay retry. */
     public String retryLater(Exchange exchange) throws Exception {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        Throwable root = e;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = e == null ? "unknown" : e.getClass().getSimpleName()
+                + (root != e ? " caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() : ": " + e.getMessage());
         log.warn("Webhook {} attempt {} failed, the relay will retry it: {}",
                 exchange.getMessage().getHeader("webhookId"), exchange.getMessage().getHeader("attempts"), reason);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -79,11 +86,11 @@ public class Deliveries {
         return json.writeValueAsString(report);
     }
 
-    /** The claim request the poller sends. */
-    public String claimRequest() throws Exception {
+    /** The claim request the poller sends: as many webhooks as it has free slots. */
+    public String claimRequest(@org.apache.camel.Header(WorkerSlots.CLAIM_MAX) int max) throws Exception {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("worker_id", workerId);
-        req.put("max", settings.concurrency());
+        req.put("max", max);
         req.put("wait_ms", settings.claimWait().toMillis());
         return json.writeValueAsString(req);
     }

@@ -50,12 +50,14 @@ public class WorkerState implements SmartLifecycle {
         }
     }
 
-    public void relayUnreachable(Exchange exchange) {
+    /** Logs once while the relay stays unreachable, and waits a second before the next claim. */
+    public void relayUnreachable(Exchange exchange) throws InterruptedException {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (relayDown.compareAndSet(false, true)) {
-            log.warn("Worker round failed, relay unreachable? ({}); retrying every second",
+            log.warn("Cannot claim from the relay ({}); retrying every second",
                     e == null ? "?" : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        Thread.sleep(1000);
     }
 
     @Override

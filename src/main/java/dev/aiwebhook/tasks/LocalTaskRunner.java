@@ -1,0 +1,174 @@
+package dev.aiwebhook.tasks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aiwebhook.config.AppProperties;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a checked task: an argument vector (never a shell), stdin closed, a clean environment,
+ * output capped, and on timeout the whole process tree killed. At most maxConcurrent run at
+ * once; more wait briefly, then are refused.
+ */
+@Component("localTaskRunner")
+public class LocalTaskRunner {
+
+    private final TaskProperties props;
+    private final Semaphore slots;
+    private final Path home;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public LocalTaskRunner(TaskProperties props, AppProperties app) {
+        this.props = props;
+        this.slots = new Semaphore(Math.max(1, props.maxConcurrent()), true);
+        this.home = Path.of(app.dataDir()).toAbsolutePath().resolve("task-home");
+    }
+
+    /** Runs {@code body[run]} as task {@code taskId} and returns the body with the outcome added (for finish_task.sql). */
+    public Map<String, Object> run(@Body Map<String, Object> request, @Header("taskId") String taskId) throws Exception {
+        Map<String, Object> task = new HashMap<>(request);
+        task.put("task_id", taskId);
+        if (!slots.tryAcquire(props.queueWait().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TaskRejectedException(null, "Too many tasks are running (" + props.maxConcurrent()
+                    + " at most); try again shortly.");
+        }
+        try {
+            return execute(task);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private Map<String, Object> execute(Map<String, Object> task) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<String> run = (List<String>) task.get("run");
+        long timeoutSeconds = ((Number) task.get("timeout_seconds")).longValue();
+        Files.createDirectories(home);
+        ProcessBuilder pb = new ProcessBuilder(run)
+                .directory(new File((String) task.get("working_dir")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", props.path());
+        env.put("HOME", home.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("LC_ALL", "C.UTF-8");
+        env.put("TERM", "dumb");
+        if ("git".equals(task.get("action_type"))) {
+            env.put("GIT_CONFIG_NOSYSTEM", "1");
+            env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+            env.put("GIT_TERMINAL_PROMPT", "0");
+            env.put("GIT_OPTIONAL_LOCKS", "0");
+            env.put("GIT_PAGER", "cat");
+            env.put("PAGER", "cat");
+            env.put("GIT_ATTR_NOSYSTEM", "1");
+            // never look for a repository above the allowed root
+            Path parent = Path.of((String) task.get("root")).getParent();
+            if (parent != null) {
+                env.put("GIT_CEILING_DIRECTORIES", parent.toString());
+            }
+        }
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new TaskRejectedException("params.command", "Cannot start '" + run.get(0) + "': not found or not executable.");
+        }
+        Capture out = new Capture(process.getInputStream(), props.outputMax());
+        Capture err = new Capture(process.getErrorStream(), props.outputMax());
+        out.start();
+        err.start();
+        boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        if (!finished) {
+            killTree(process);
+        }
+        out.join(2000);
+        err.join(2000);
+        long durationMs = (System.nanoTime() - start) / 1_000_000;
+
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("task_id", task.get("task_id"));
+        output.put("exit_code", finished ? process.exitValue() : null);
+        output.put("stdout", out.text());
+        output.put("stderr", err.text());
+        output.put("stdout_truncated", out.truncated());
+        output.put("stderr_truncated", err.truncated());
+        output.put("truncated", out.truncated() || err.truncated());
+        output.put("duration_ms", durationMs);
+        output.put("timed_out", !finished);
+        output.put("command", task.get("argv"));
+        output.put("working_dir", task.get("working_dir"));
+
+        Map<String, Object> result = new HashMap<>(task);
+        result.put("status", !finished ? "timeout" : process.exitValue() == 0 ? "completed" : "failed");
+        result.put("exit_code", output.get("exit_code"));
+        result.put("output", json.writeValueAsString(output));
+        result.put("error", finished ? null : "timed out after " + timeoutSeconds + " s; process tree killed");
+        return result;
+    }
+
+    /** Kills the process and every descendant (a snapshot taken first, so none escapes by re-parenting). */
+    private static void killTree(Process process) throws InterruptedException {
+        List<ProcessHandle> tree = process.descendants().toList();
+        process.toHandle().destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /** Reads a stream to its end, keeping the first max bytes. */
+    private static final class Capture extends Thread {
+        private final InputStream in;
+        private final int max;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private volatile boolean truncated;
+
+        Capture(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    int room = max - kept.size();
+                    if (room > 0) {
+                        kept.write(buf, 0, Math.min(room, n));
+                    }
+                    if (n > room) {
+                        truncated = true;
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process was killed
+            }
+        }
+
+        String text() {
+            return kept.toString(StandardCharsets.UTF_8).replace("\u0000", "");
+        }
+
+        boolean truncated() {
+            return truncated;
+        }
+    }
+}

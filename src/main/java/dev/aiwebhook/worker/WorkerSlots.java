@@ -1,0 +1,50 @@
+package dev.aiwebhook.worker;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aiwebhook.config.AppProperties;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Back-pressure for the poller: it claims only as many webhooks as there are free slots, so a
+ * slow task never holds up the others and no claimed webhook waits in memory for a thread.
+ * A slot is taken before the claim and given back when its webhook is done.
+ */
+@Component("workerSlots")
+public class WorkerSlots {
+
+    static final String CLAIM_MAX = "claimMax";
+    private final Semaphore free;
+
+    public WorkerSlots(AppProperties props) {
+        this.free = new Semaphore(Math.max(1, props.worker().concurrency()));
+    }
+
+    /** Waits (up to a second) for at least one free slot, takes every free one; the count goes in claimMax. */
+    public void take(Exchange exchange) throws InterruptedException {
+        int n = 0;
+        if (free.tryAcquire(1, TimeUnit.SECONDS)) {
+            n = 1 + free.drainPermits();
+        }
+        exchange.getMessage().setHeader(CLAIM_MAX, n);
+    }
+
+    /** After the claim: give back the slots nothing was claimed for (all of them if the claim failed). */
+    public void giveBackUnused(Exchange exchange) {
+        int taken = exchange.getMessage().getHeader(CLAIM_MAX, 0, Integer.class);
+        Object body = exchange.getMessage().getBody();
+        int claimed = body instanceof JsonNode node && node.isArray() ? node.size() : 0;
+        if (taken > claimed) {
+            free.release(taken - claimed);
+        }
+        exchange.getMessage().setHeader(CLAIM_MAX, Math.min(taken, claimed));
+    }
+
+    /** One webhook done (whatever its outcome). */
+    public void giveBack() {
+        free.release();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.aiwebhook;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Local tasks on real processes and a real git repository made by the test, under the root
+ * target/task-roots/allowed (configured in {@link AppTest}); shell is enabled there for sh,
+ * echo and sleep only.
+ */
+class TaskCommandTest extends AppTestSupport {
+
+    static final Path ROOT = Path.of("target/task-roots/allowed").toAbsolutePath();
+    static final Path REPO = ROOT.resolve("repo");
+    static final Path OUTSIDE = Path.of("target/task-roots/outside").toAbsolutePath();
+
+    @BeforeAll
+    static void makeRepository() throws Exception {
+        if (Files.exists(REPO.resolve(".git"))) {
+            return;
+        }
+        Files.createDirectories(REPO);
+        Files.createDirectories(OUTSIDE);
+        run(REPO, "git", "init", "-q", "-b", "main");
+        Files.writeString(REPO.resolve("README.md"), "hello\n");
+        run(REPO, "git", "add", "README.md");
+        run(REPO, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first commit");
+        Files.writeString(REPO.resolve("README.md"), "hello\nchanged\n");
+        Files.writeString(REPO.resolve("new.txt"), "untracked\n");
+        Files.createSymbolicLink(ROOT.resolve("escape"), OUTSIDE);
+    }
+
+    private static void run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", cmd)).isTrue();
+    }
+
+    private TestClient.Reply task(String action, Object command, String dir, Map<String, ?> extra) {
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("command", command));
+        if (dir != null) {
+            params.put("working_dir", dir);
+        }
+        params.putAll(extra);
+        return client.webhook(TestClient.json(Map.of("type", "task_command", "sync", true,
+                "data", Map.of("task_id", "t-" + System.nanoTime(), "action_type", action, "params", params))));
+    }
+
+    @Test
+    void gitStatusLogAndDiffReturnTheirOutput() {
+        var status = task("git", List.of("git", "status", "--short"), REPO.toString(), Map.of());
+        assertThat(status.status()).as(status.toString()).isEqualTo(200);
+        assertThat(status.data().path("exit_code").asInt()).isZero();
+        assertThat(status.data().path("stdout").asText()).contains(" M README.md").contains("?? new.txt");
+        assertThat(status.data().path("duration_ms").asLong()).isNotNegative();
+        assertThat(status.data().path("truncated").asBoolean()).isFalse();
+
+        var log = task("git", "git log -5 --format=\"%s by %an\"", REPO.toString(), Map.of());
+        assertThat(log.data().path("stdout").asText().trim()).isEqualTo("first commit by t");
+
+        var diff = task("git", List.of("git", "diff"), REPO.toString(), Map.of());
+        assertThat(diff.data().path("stdout").asText()).contains("+changed");
+
+        String taskId = status.data().path("task_id").asText();
+        JsonNode row = client.command("get_task", null, Map.of("task_id", taskId)).data().path("task");
+        assertThat(row.path("status").asText()).isEqualTo("completed");
+        assertThat(row.path("exit_code").asInt()).isZero();
+        assertThat(row.path("kind").asText()).isEqualTo("local");
+        assertThat(row.path("requested_by").asText()).hasSize(16);
+        assertThat(row.path("output").path("stdout").asText()).contains("README.md");
+        assertThat(count("SELECT count(*) FROM tasks WHERE task_id = ? AND completed_at IS NOT NULL", taskId)).isEqualTo(1);
+    }
+
+    @Test
+    void aStringCommandIsSplitWithoutAShell() throws Exception {
+        Path marker = ROOT.resolve("pwned");
+        Files.deleteIfExists(marker);
+        var reply = task("git", "git status; touch " + marker + " && echo $(id) `id` > x | cat *", REPO.toString(), Map.of());
+        assertThat(reply.code()).as(reply.toString()).isEqualTo("task_rejected");
+        var shell = task("shell", "echo a;b && $(id) `id` | > * ~", REPO.toString(), Map.of());
+        assertThat(shell.status()).as(shell.toString()).isEqualTo(200);
+        assertThat(shell.data().path("stdout").asText()).isEqualTo("a;b && $(id) `id` | > * ~\n");
+        assertThat(marker).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"git -c core.pager=sh status", "git -C /tmp status", "git --exec-path=/tmp status",
+            "git --git-dir=/tmp/x status", "git push", "git commit -m x", "git config core.fsmonitor x",
+            "git st", "git branch -D main", "git branch newbranch", "git tag v1", "git log --output=/tmp/x",
+            "git diff --no-index /etc/passwd README.md", "git diff --ext-diff", "git fetch --upload-pack=x",
+            "git log --exec=id", "rm -rf /"})
+    void dangerousGitIsRefused(String command) {
+        int rejectedBefore = count("SELECT count(*) FROM tasks WHERE status = 'rejected'");
+        var reply = task("git", command, REPO.toString(), Map.of());
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+        assertThat(reply.code()).isEqualTo("task_rejected");
+        assertThat(reply.field()).isEqualTo("params.command");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                count("SELECT count(*) FROM tasks WHERE status = 'rejected'") == rejectedBefore + 1);
+    }
+
+    @Test
+    void repositoryConfigCannotRunPrograms() throws Exception {
+        Path marker = ROOT.resolve("fsmonitor-ran");
+        Files.deleteIfExists(marker);
+        Path evil = ROOT.resolve("evil-repo");
+        if (!Files.exists(evil.resolve(".git"))) {
+            Files.createDirectories(evil);
+            run(evil, "git", "init", "-q");
+            run(evil, "git", "config", "core.fsmonitor", "touch " + marker + "; false");
+            run(evil, "git", "config", "core.pager", "touch " + marker);
+            run(evil, "git", "config", "alias.status", "!touch " + marker);
+        }
+        var reply = task("git", List.of("git", "status"), evil.toString(), Map.of());
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void workingDirectoriesOutsideTheRootsAreRefused() {
+        for (String dir : List.of(OUTSIDE.toString(), ROOT + "/../outside", ROOT.resolve("escape").toString(), "/",
+                ROOT + "/does-not-exist")) {
+            var reply = task("git", List.of("git", "status"), dir, Map.of());
+            assertThat(reply.code()).as(dir + ": " + reply).isEqualTo("task_rejected");
+            assertThat(reply.field()).isEqualTo("params.working_dir");
+        }
+    }
+
+    @Test
+    void shellRunsOnlyAllowedExecutables() {
+        var ls = task("shell", List.of("ls", "/"), REPO.toString(), Map.of());
+        assertThat(ls.code()).as(ls.toString()).isEqualTo("task_rejected");
+        var path = task("shell", List.of("/bin/echo", "x"), REPO.toString(), Map.of());
+        assertThat(path.code()).isEqualTo("task_rejected");
+        var unknown = task("python", List.of("echo", "x"), REPO.toString(), Map.of());
+        assertThat(unknown.field()).isEqualTo("action_type");
+        var stdin = task("shell", List.of("sh", "-c", "read x; echo \"got:$x\""), REPO.toString(), Map.of());
+        assertThat(stdin.data().path("stdout").asText()).isEqualTo("got:\n");
+    }
+
+    @Test
+    void aTimeoutKillsTheWholeProcessTree() throws Exception {
+        String tag = "aiwebhook-timeout-" + System.nanoTime();
+        var reply = task("shell", List.of("sh", "-c", "echo started; sleep 30 & sleep 31; echo " + tag),
+                REPO.toString(), Map.of("timeout", 1));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(408);
+        assertThat(reply.code()).isEqualTo("task_timeout");
+        assertThat(reply.data().path("stdout").asText()).isEqualTo("started\n");
+        assertThat(reply.data().path("timed_out").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("sleep 30") || c.contains("sleep 31")).toList()).isEmpty());
+        String taskId = reply.data().path("task_id").asText();
+        assertThat(db.queryForObject("SELECT status FROM tasks WHERE task_id = ?", String.class, taskId)).isEqualTo("timeout");
+    }
+
+    @Test
+    void outputBeyondTheCapIsCutAndFlagged() {
+        var reply = task("shell", List.of("sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo 0123456789; i=$((i+1)); done"),
+                REPO.toString(), Map.of());
+        assertThat(reply.data().path("stdout").asText()).hasSize(16384);
+        assertThat(reply.data().path("stdout_truncated").asBoolean()).isTrue();
+        assertThat(reply.data().path("truncated").asBoolean()).isTrue();
+        assertThat(reply.data().path("exit_code").asInt()).isZero();
+    }
+
+    @Test
+    void moreTasksThanTheCapAreRefusedClearly() {
+        // cap 2, queue wait 1 s (AppTest): of three 3-second tasks at once, one is refused
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String body = TestClient.json(Map.of("type", "task_command", "data", Map.of("action_type", "shell",
+                    "params", Map.of("command", List.of("sleep", "3"), "working_dir", REPO.toString()))));
+            ids.add(client.webhook(body).body().path("id").asText());
+        }
+        List<JsonNode> results = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            results.clear();
+            for (String id : ids) {
+                JsonNode status = client.get("/webhook/" + id, Map.of("X-API-Key", TestClient.API_KEY)).body();
+                assertThat(status.path("status").asText()).isIn("completed", "failed");
+                results.add(status.path("result"));
+            }
+        });
+        assertThat(results.stream().filter(r -> r.path("status").asText().equals("success")).count()).isEqualTo(2);
+        JsonNode refused = results.stream().filter(r -> r.path("status").asText().equals("error")).findFirst().orElseThrow();
+        assertThat(refused.path("error").path("code").asText()).isEqualTo("task_rejected");
+        assertThat(refused.path("message").asText()).contains("Too many tasks");
+    }
+
+    @Test
+    void asyncTaskResultIsFetchedLater() {
+        var reply = client.webhook(TestClient.json(Map.of("type", "task_command", "data", Map.of("action_type", "git",
+                "params", Map.of("command", "git rev-parse --abbrev-ref HEAD", "working_dir", REPO.toString())))));
+        assertThat(reply.status()).isEqualTo(202);
+        String id = reply.body().path("id").asText();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode status = client.get("/webhook/" + id, Map.of("X-API-Key", TestClient.API_KEY)).body();
+            assertThat(status.path("status").asText()).isEqualTo("completed");
+            assertThat(status.path("result").path("data").path("stdout").asText()).isEqualTo("main\n");
+        });
+    }
+
+    @Test
+    void theCombinedJourney() {
+        String s = "task-journey-" + System.nanoTime();
+        client.command("create_session", s, Map.of("title", "carbon-tracking-feature"));
+        var status = client.webhook(TestClient.json(Map.of("type", "task_command", "sync", true, "session_id", s,
+                "data", Map.of("task_id", "status-" + s, "action_type", "git",
+                        "params", Map.of("command", List.of("git", "status"), "working_dir", REPO.toString())))));
+        assertThat(status.status()).as(status.toString()).isEqualTo(200);
+        String output = status.data().path("stdout").asText();
+        assertThat(output).contains("On branch main");
+        client.command("store_memory", s, Map.of("type", "context", "key", "git_status", "content",
+                Map.of("git_status", output)));
+        client.command("store_memory", s, Map.of("type", "action_item", "content", "Commit the README change"));
+        var context = client.command("query_memories", s, Map.of("types", List.of("context", "action_item")));
+        assertThat(context.data().path("count").asInt()).isEqualTo(2);
+        assertThat(client.command("get_session_summary", s, null).data().path("stats").path("tasks").asInt()).isEqualTo(1);
+        var tasks = client.command("list_tasks", s, Map.of());
+        assertThat(tasks.data().path("tasks").findValuesAsText("task_id")).containsExactly("status-" + s);
+    }
+}
