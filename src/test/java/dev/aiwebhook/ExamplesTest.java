@@ -22,7 +22,7 @@ class ExamplesTest {
     static final List<String> ORDER = List.of(
             "session_create", "memory_store_idea", "memory_store_decision", "memory_store_question",
             "memory_store_action_item", "memory_query", "memory_retrieve", "memory_list", "session_list",
-            "session_summary", "session_pause", "session_resume", "batch_session_setup", "list_agents",
+            "session_summary", "session_pause", "session_resume", "batch_session_setup", "list_agents", "git_status",
             "session_complete", "memory_delete");
 
     @LocalServerPort
