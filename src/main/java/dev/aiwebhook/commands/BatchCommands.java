@@ -36,6 +36,17 @@ public class BatchCommands {
             throw CommandException.invalid("data.commands", "has more than " + MAX + " commands");
         }
         List<JsonNode> out = new ArrayList<>();
+        JsonNode chunk = data.raw().get("conversation_chunk");
+        if (chunk != null && !chunk.isNull()) {
+            // the batch's conversation chunk goes first, so its extracted memories share the transaction
+            ObjectNode element = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            element.put("command", "conversation_chunk");
+            element.putObject("data").set("conversation_chunk", chunk);
+            if (batchSession != null) {
+                element.put("session_id", batchSession);
+            }
+            out.add(element);
+        }
         for (int i = 0; i < commands.size(); i++) {
             JsonNode element = commands.get(i);
             String at = "commands[" + i + "]";
