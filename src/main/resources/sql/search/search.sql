@@ -1,28 +1,32 @@
 -- Full-text search over memories, conversation chunks and artifacts: websearch_to_tsquery
 -- accepts anything a person types; hits ranked with ts_rank_cd; snippets (ts_headline) are
 -- made for the returned hits only. Empty filters ('' or '[]') match everything.
-WITH params AS (
-    SELECT websearch_to_tsquery(app_ts_config(), :#query) AS query,
-           ARRAY(SELECT jsonb_array_elements_text(CAST(:#kinds AS jsonb))) AS kinds,
-           ARRAY(SELECT jsonb_array_elements_text(CAST(:#types AS jsonb))) AS types
-), ranked AS (
+-- The tsquery is written into each branch (not joined from a CTE) so that the planner sees it
+-- and uses the GIN index (SearchPlanTest checks the plan).
+WITH ranked AS (
     SELECT 'memory' AS kind, m.session_id, m.key AS ref, m.type AS memory_type,
            CASE WHEN jsonb_typeof(m.content) = 'string' THEN m.content ->> 0 ELSE m.content::text END AS body,
-           ts_rank_cd(m.search_vector, p.query) AS rank, m.updated_at AS at
-    FROM memories m, params p
-    WHERE 'memories' = ANY (p.kinds) AND m.deleted_at IS NULL AND m.search_vector @@ p.query
+           ts_rank_cd(m.search_vector, websearch_to_tsquery(app_ts_config(), :#query)) AS rank, m.updated_at AS at
+    FROM memories m
+    WHERE CAST(:#kinds AS jsonb) @> '["memories"]'
+      AND m.search_vector @@ websearch_to_tsquery(app_ts_config(), :#query)
+      AND m.deleted_at IS NULL
       AND (:#session_id = '' OR m.session_id = :#session_id)
-      AND (cardinality(p.types) = 0 OR m.type = ANY (p.types))
+      AND (CAST(:#types AS jsonb) = '[]'::jsonb
+           OR m.type = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(:#types AS jsonb)))))
     UNION ALL
-    SELECT 'chunk', c.session_id, c.chunk_id, NULL, c.content, ts_rank_cd(c.search_vector, p.query), c.created_at
-    FROM conversation_chunks c, params p
-    WHERE 'chunks' = ANY (p.kinds) AND cardinality(p.types) = 0 AND c.search_vector @@ p.query
+    SELECT 'chunk', c.session_id, c.chunk_id, NULL, c.content,
+           ts_rank_cd(c.search_vector, websearch_to_tsquery(app_ts_config(), :#query)), c.created_at
+    FROM conversation_chunks c
+    WHERE CAST(:#kinds AS jsonb) @> '["chunks"]' AND CAST(:#types AS jsonb) = '[]'::jsonb
+      AND c.search_vector @@ websearch_to_tsquery(app_ts_config(), :#query)
       AND (:#session_id = '' OR c.session_id = :#session_id)
     UNION ALL
     SELECT 'artifact', a.session_id, a.artifact_id, NULL, a.name || E'\n' || a.content,
-           ts_rank_cd(a.search_vector, p.query), a.created_at
-    FROM artifacts a, params p
-    WHERE 'artifacts' = ANY (p.kinds) AND cardinality(p.types) = 0 AND a.search_vector @@ p.query
+           ts_rank_cd(a.search_vector, websearch_to_tsquery(app_ts_config(), :#query)), a.created_at
+    FROM artifacts a
+    WHERE CAST(:#kinds AS jsonb) @> '["artifacts"]' AND CAST(:#types AS jsonb) = '[]'::jsonb
+      AND a.search_vector @@ websearch_to_tsquery(app_ts_config(), :#query)
       AND (:#session_id = '' OR a.session_id = :#session_id)
 ), top AS (
     SELECT * FROM ranked ORDER BY rank DESC, at DESC LIMIT :#limit
@@ -35,9 +39,9 @@ SELECT json_build_object(
                 'id', CASE WHEN t.kind <> 'memory' THEN t.ref END,
                 'memory_type', t.memory_type,
                 'rank', round(t.rank::numeric, 4),
-                'snippet', ts_headline(app_ts_config(), t.body, p.query,
+                'snippet', ts_headline(app_ts_config(), t.body, websearch_to_tsquery(app_ts_config(), :#query),
                                        'StartSel=**, StopSel=**, MaxWords=30, MinWords=10, MaxFragments=2'))
              ORDER BY t.rank DESC, t.at DESC)
-             FROM top t, params p), '[]'::json),
+             FROM top t), '[]'::json),
     'count', (SELECT count(*) FROM top)
 )::text

@@ -26,6 +26,9 @@ import org.springframework.boot.test.context.SpringBootTest;
         "app.tasks.shell-allowed=sh,echo,sleep",
         "app.tasks.output-max=16384",
         "app.tasks.max-concurrent=2",
-        "app.tasks.queue-wait=1s"})
+        "app.tasks.queue-wait=1s",
+        "app.agents.poll-millis=200",
+        "app.agents.archive-after=1h",
+        "app.agents.archive-every-millis=500"})
 public @interface AppTest {
 }

@@ -153,6 +153,16 @@ public class ConversationInput {
         }
     }
 
+    /** Memories to extract from a stored chunk (conversation_processor's "extract" task). */
+    public List<Map<String, Object>> reextract(@Body Map<String, Object> chunk) {
+        List<Map<String, Object>> memories = fromLines(String.valueOf(chunk.get("content")));
+        for (Map<String, Object> m : memories) {
+            m.put("session_id", chunk.get("session_id"));
+            m.put("source_chunk_id", chunk.get("chunk_id"));
+        }
+        return memories;
+    }
+
     /** The chunk command's result data. */
     public Map<String, Object> summary(@Body Object body, org.apache.camel.Exchange exchange) {
         // the split leaves the chunk's parameters in the body when nothing was extracted

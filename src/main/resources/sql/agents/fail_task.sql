@@ -1,0 +1,1 @@
+UPDATE tasks SET status = 'failed', error = :#error, completed_at = now() WHERE id = :#id

@@ -1,0 +1,125 @@
+package dev.aiwebhook;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Delegated tasks run by the built-in agents, and memory_keeper's archival (SPEC §6). */
+class AgentsTest extends AppTestSupport {
+
+    private String session(String prefix) {
+        String s = prefix + "-" + System.nanoTime();
+        client.command("create_session", s, Map.of("title", prefix));
+        return s;
+    }
+
+    private JsonNode awaitTask(String taskId) {
+        JsonNode[] task = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            task[0] = client.command("get_task", null, Map.of("task_id", taskId)).data().path("task");
+            assertThat(task[0].path("status").asText()).isIn("completed", "failed");
+        });
+        return task[0];
+    }
+
+    @Test
+    void memoryKeeperWritesAReadableSessionReport() {
+        String s = session("report");
+        client.command("store_memory", s, Map.of("type", "decision", "content",
+                Map.of("decision", "Use JWT", "rationale", "stateless across devices"), "tags", List.of("auth")));
+        client.command("store_memory", s, Map.of("type", "question", "content", "Who rotates the keys?"));
+        client.command("store_memory", s, Map.of("type", "action_item", "content", Map.of("task", "Write the ADR")));
+        var delegated = client.command("delegate_task", s, Map.of("agent", "memory_keeper", "task_type", "session_report"));
+        assertThat(delegated.status()).as(delegated.toString()).isEqualTo(200);
+        assertThat(delegated.data().path("status").asText()).isEqualTo("pending");
+
+        JsonNode task = awaitTask(delegated.data().path("task_id").asText());
+        assertThat(task.path("status").asText()).as(task.toString()).isEqualTo("completed");
+        String artifactId = task.path("output").path("artifact_id").asText();
+        String report = client.command("get_artifact", null, Map.of("artifact_id", artifactId)).data()
+                .path("artifact").path("content").asText();
+        assertThat(report).startsWith("# Session report: report")
+                .contains("## Decisions (1)").contains("Use JWT").contains("Rationale: stateless across devices")
+                .contains("## Open questions (1)").contains("Who rotates the keys?")
+                .contains("## Action items (1)").contains("Write the ADR");
+        assertThat(client.command("search", s, Map.of("query", "rotates keys", "kinds", List.of("artifacts")))
+                .data().path("count").asInt()).isEqualTo(1);
+        assertThat(count("SELECT task_count FROM sessions WHERE session_id = ?", s)).isEqualTo(1);
+    }
+
+    @Test
+    void conversationProcessorReExtractsWithoutDuplicates() {
+        String s = session("reextract");
+        client.command("conversation_chunk", s, Map.of("content", "Idea: offline mode\nTODO: measure battery", "chunk_id", "x1"));
+        // an extra memory deleted by hand comes back; the two still there are not duplicated
+        db.update("DELETE FROM memories WHERE session_id = ? AND type = 'idea'", s);
+        var delegated = client.command("delegate_task", s, Map.of("agent", "conversation_processor", "task_type", "extract"));
+        JsonNode task = awaitTask(delegated.data().path("task_id").asText());
+        assertThat(task.path("status").asText()).as(task.toString()).isEqualTo("completed");
+        assertThat(task.path("output").path("memories_created").asInt()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isEqualTo(2);
+        var again = client.command("delegate_task", s, Map.of("agent", "conversation_processor", "task_type", "extract"));
+        assertThat(awaitTask(again.data().path("task_id").asText()).path("output").path("memories_created").asInt()).isZero();
+        assertThat(count("SELECT memory_count FROM sessions WHERE session_id = ?", s)).isEqualTo(2);
+    }
+
+    @Test
+    void unknownAgentsAndTaskTypes() {
+        String s = session("unknown-agent");
+        var unknown = client.command("delegate_task", s, Map.of("agent", "santa"));
+        assertThat(unknown.code()).isEqualTo("agent_not_found");
+        assertThat(client.command("delegate_task", s, Map.of()).field()).isEqualTo("data.agent");
+        var badType = client.command("delegate_task", s, Map.of("agent", "memory_keeper", "task_type", "juggle"));
+        JsonNode task = awaitTask(badType.data().path("task_id").asText());
+        assertThat(task.path("status").asText()).isEqualTo("failed");
+        assertThat(task.path("error").asText()).contains("cannot do task_type 'juggle'");
+    }
+
+    @Test
+    void concurrentRunnersRunEachTaskOnce() {
+        String s = session("runners");
+        client.command("store_memory", s, Map.of("type", "fact", "content", "x"));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(client.command("delegate_task", s, Map.of("agent", "memory_keeper", "task_type", "session_report"))
+                    .data().path("task_id").asText());
+        }
+        for (String id : ids) {
+            assertThat(awaitTask(id).path("status").asText()).isEqualTo("completed");
+        }
+        // one report artifact per task: a task run twice would have failed on its artifact id
+        assertThat(count("SELECT count(*) FROM artifacts WHERE session_id = ?", s)).isEqualTo(12);
+        assertThat(count("SELECT count(*) FROM tasks WHERE session_id = ? AND status = 'completed'", s)).isEqualTo(12);
+    }
+
+    @Test
+    void agentsAreListedWithAMovingHeartbeat() {
+        var agents = client.command("list_agents", null, null);
+        assertThat(agents.data().path("agents").findValuesAsText("name")).contains("memory_keeper", "conversation_processor");
+        assertThat(agents.data().path("agents").findValuesAsText("status")).containsOnly("active");
+    }
+
+    @Test
+    void completedSessionsAreArchivedOnScheduleAndStayReadable() {
+        String s = session("archive");
+        client.command("store_memory", s, Map.of("type", "fact", "content", "archived facts stay searchable"));
+        client.command("complete_session", s, null);
+        db.update("UPDATE sessions SET completed_at = now() - interval '2 hours' WHERE session_id = ?", s);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "archived".equals(db.queryForObject("SELECT status FROM sessions WHERE session_id = ?", String.class, s)));
+        assertThat(client.command("list_sessions", null, Map.of("limit", 200)).data().path("sessions")
+                .findValuesAsText("session_id")).doesNotContain(s);
+        assertThat(client.command("list_sessions", null, Map.of("status", "archived", "limit", 200)).data().path("sessions")
+                .findValuesAsText("session_id")).contains(s);
+        var summary = client.command("get_session_summary", s, null);
+        assertThat(summary.data().path("status").asText()).isEqualTo("archived");
+        assertThat(summary.data().path("stats").path("memories").asInt()).isEqualTo(1);
+        assertThat(client.command("search", s, Map.of("query", "archived facts")).data().path("count").asInt()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.aiwebhook;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The search statement the route runs (sql/search/search.sql, its :#params bound as the route
+ * binds them) uses the GIN indexes on a large table, not a sequential scan.
+ */
+class SearchPlanTest extends AppTestSupport {
+
+    @Test
+    void searchOverManyChunksIsAnIndexScan() throws Exception {
+        String s = "plan-" + System.nanoTime();
+        client.command("create_session", s, Map.of("title", "plan"));
+        // bulk fixture: triggers off (one counter update per row of one session is slow), vectors written here
+        db.execute("DO $$ BEGIN SET LOCAL session_replication_role = replica; "
+                + "INSERT INTO conversation_chunks (session_id, chunk_id, content, search_vector) "
+                + "SELECT '" + s + "', 'c' || g, t, to_tsvector('english', t) FROM generate_series(1, 50000) g, "
+                + "LATERAL (SELECT 'chunk number ' || g || ' about ' || (ARRAY['storage','tokens','billing','maps'])[1 + g % 4] "
+                + "|| CASE WHEN g % 5000 = 0 THEN ' zanzibar' ELSE '' END AS t) x; END $$");
+        db.execute("ANALYZE conversation_chunks");
+
+        String sql = Files.readString(Path.of("src/main/resources/sql/search/search.sql"));
+        Map<String, Object> params = Map.of("query", "zanzibar", "kinds", "[\"memories\",\"chunks\",\"artifacts\"]",
+                "types", "[]", "session_id", "", "limit", 10);
+        List<Object> args = new ArrayList<>();
+        Matcher m = Pattern.compile(":#(\\w+)").matcher(sql);
+        StringBuilder jdbc = new StringBuilder();
+        while (m.find()) {
+            args.add(params.get(m.group(1)));
+            m.appendReplacement(jdbc, "?");
+        }
+        m.appendTail(jdbc);
+        String plan = String.join("\n", db.queryForList("EXPLAIN " + jdbc, String.class, args.toArray()));
+
+        assertThat(plan).contains("conversation_chunks_search_idx").doesNotContain("Seq Scan on conversation_chunks");
+        var reply = client.command("search", s, Map.of("query", "zanzibar", "kinds", List.of("chunks")));
+        assertThat(reply.data().path("count").asInt()).isEqualTo(10);
+        db.update("DELETE FROM sessions WHERE session_id = ?", s);
+    }
+}
