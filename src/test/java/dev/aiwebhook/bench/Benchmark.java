@@ -122,6 +122,14 @@ public final class Benchmark {
         measure("query_memories by type and tag (session of 1,000)", 100, n, 1, () -> post(cmd("query_memories",
                 "bench-query", Map.of("type", "decision", "tags", List.of("t3"), "limit", 20))));
 
+        for (int i = 0; i < (full ? 200 : 40); i++) {
+            post(cmd("conversation_chunk", "bench-query", Map.of("content",
+                    "Alice: we looked at storage and billing again today " + i + "\nDecision: keep storage in PostgreSQL "
+                            + i + "\nBob: what about the billing export?")));
+        }
+        measure("search (memories, chunks, artifacts), one session", 200, n, 1, () -> post(cmd("search", "bench-query",
+                Map.of("query", "storage billing", "limit", 10))));
+
         measure("batch of 10 store_memory", 500, n / 2, 1, () -> {
             List<Map<String, Object>> commands = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
