@@ -103,6 +103,10 @@ class AgentsTest extends AppTestSupport {
         var agents = client.command("list_agents", null, null);
         assertThat(agents.data().path("agents").findValuesAsText("name")).contains("memory_keeper", "conversation_processor");
         assertThat(agents.data().path("agents").findValuesAsText("status")).containsOnly("active");
+        assertThat(agents.data().path("agents").get(0).path("capabilities")).isNotEmpty();
+        String first = agents.data().path("agents").get(0).path("last_heartbeat").asText();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.command("list_agents", null, null)
+                .data().path("agents").get(0).path("last_heartbeat").asText()).isNotEqualTo(first));
     }
 
     @Test

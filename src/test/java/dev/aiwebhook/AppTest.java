@@ -29,6 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "app.tasks.queue-wait=1s",
         "app.agents.poll-millis=200",
         "app.agents.archive-after=1h",
-        "app.agents.archive-every-millis=500"})
+        "app.agents.archive-every-millis=500",
+        "app.agents.heartbeat-millis=500"})
 public @interface AppTest {
 }

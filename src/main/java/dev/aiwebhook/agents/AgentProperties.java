@@ -14,5 +14,7 @@ public record AgentProperties(
         /** completed sessions older than this are archived by memory_keeper */
         Duration archiveAfter,
         /** how often memory_keeper looks for sessions to archive, in milliseconds */
-        long archiveEveryMillis) {
+        long archiveEveryMillis,
+        /** how often the agents' last_heartbeat is renewed, in milliseconds */
+        long heartbeatMillis) {
 }

@@ -165,7 +165,7 @@ public class CommandInput {
     }
 
     /** limit (1..200, default 20) and an opaque cursor from a previous page. */
-    private static Map<String, Object> page(DataFields data) {
+    static Map<String, Object> page(DataFields data) {
         Map<String, Object> p = new HashMap<>();
         p.put("limit", data.intInRange("limit", 1, 200, 20));
         String cursor = data.optionalText("cursor", 40);

@@ -242,17 +242,11 @@ public class ConversationInput {
 
     public Map<String, Object> listArtifacts(@Body JsonNode envelope) {
         DataFields data = DataFields.of(envelope);
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = CommandInput.page(data);
         String sessionId = SessionIds.optional(envelope);
         p.put("session_id", sessionId == null ? "" : sessionId);
         String type = data.optionalText("artifact_type", 50);
         p.put("artifact_type", type == null ? "" : type);
-        p.put("limit", data.intInRange("limit", 1, 200, 20));
-        String cursor = data.optionalText("cursor", 40);
-        if (cursor != null && !cursor.isEmpty() && !cursor.matches("\\d{1,18}")) {
-            throw CommandException.invalid("data.cursor", "is not a cursor returned by a previous page");
-        }
-        p.put("cursor", cursor == null ? "" : cursor);
         return p;
     }
 
