@@ -1,6 +1,7 @@
 package dev.aiwebhook;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -138,6 +139,21 @@ class RelayIntakeTest extends AppTestSupport {
             });
         } finally {
             worker.resume();
+        }
+    }
+
+    @Test
+    void anApiKeyCannotReachTheWorkerProtocolThroughDotSegments() throws Exception {
+        for (String path : List.of("/webhook/../relay/claim", "/webhook/%2e%2e/relay/claim", "/health/../relay/claim",
+                "/relay;x=1/claim")) {
+            try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+                String request = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestClient.API_KEY
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+                socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
+                assertThat(status).as(path).doesNotContain(" 200");
+                assertThat(status).as(path).containsAnyOf(" 400", " 401", " 404");
+            }
         }
     }
 

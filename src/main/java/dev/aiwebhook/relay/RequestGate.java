@@ -51,7 +51,9 @@ public class RequestGate extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI();
+        // the path the request is routed by (decoded, dot-segments and ;params removed), not the raw URI:
+        // otherwise /webhook/../relay/claim would pass the API-key check and reach the worker protocol
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         if (path.equals("/health") || path.startsWith("/actuator/health")) {
             chain.doFilter(request, response);
             return;
