@@ -1,7 +1,7 @@
 -- Re-extraction never duplicates: a memory with the same chunk, type and content is kept as is.
 INSERT INTO memories (session_id, key, type, content, tags, source_chunk_id)
 SELECT :#session_id,
-       :#type || '_' || (SELECT COALESCE(max(substring(key FROM '^' || :#type || '_([0-9]{1,9})$')::int), 0) + 1
+       :#type || '_' || (SELECT COALESCE(max(substring(key FROM '^' || :#type || '_([0-9]+)$')::numeric), 0) + 1
                          FROM memories WHERE session_id = :#session_id),
        :#type, CAST(:#content AS jsonb), ARRAY(SELECT jsonb_array_elements_text(CAST(:#tags AS jsonb))), :#source_chunk_id
 WHERE NOT EXISTS (SELECT 1 FROM memories

@@ -3,7 +3,7 @@
 INSERT INTO memories (session_id, key, type, content, tags)
 SELECT :#session_id,
        COALESCE(NULLIF(:#key, ''), :#type || '_' || (
-           SELECT COALESCE(max(substring(key FROM '^' || :#type || '_([0-9]{1,9})$')::int), 0) + 1
+           SELECT COALESCE(max(substring(key FROM '^' || :#type || '_([0-9]+)$')::numeric), 0) + 1
            FROM memories WHERE session_id = :#session_id)),
        :#type,
        CAST(:#content AS jsonb),

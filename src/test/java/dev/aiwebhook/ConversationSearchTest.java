@@ -145,6 +145,12 @@ class ConversationSearchTest extends AppTestSupport {
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isZero();
         assertThat(count("SELECT conversation_chunk_count + memory_count FROM sessions WHERE session_id = ?", s)).isZero();
 
+        assertThat(failed.field()).isEqualTo("commands[0].data.type");
+        assertThat(failed.body().path("error").path("index").asInt()).isZero();
+        var badChunk = client.command("batch", s, Map.of("conversation_chunk", Map.of("content", "x", "start_time", "0000-01-01T00:00:00Z"),
+                "commands", List.of(Map.of("command", "list_agents"))));
+        assertThat(badChunk.field()).as(badChunk.toString()).isEqualTo("conversation_chunk.data.conversation_chunk.start_time");
+
         var ok = client.command("batch", s, Map.of(
                 "conversation_chunk", Map.of("content", "Decision: use JWT\nTODO: write tests", "chunk_id", "bc1"),
                 "commands", List.of(Map.of("command", "store_memory", "data", Map.of("type", "note", "content", "x")))));

@@ -24,5 +24,8 @@ class DatabaseUrlTest {
         assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:postgresql://h:1/x?user=a&password=b");
         assertThat(jdbc.describe()).doesNotContain("password=b");
         assertThatThrownBy(() -> DatabaseUrl.parse("mysql://h/db")).hasMessageContaining("DATABASE_URL");
+        assertThat(DatabaseUrl.parse("postgresql://u:a+b@h/db").password()).isEqualTo("a+b");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:s3cr^t pass@db/x"))
+                .hasMessageContaining("DATABASE_URL").hasMessageNotContaining("s3cr");
     }
 }

@@ -83,6 +83,19 @@ class JourneyTest extends AppTestSupport {
     }
 
     @Test
+    void automaticKeysNeverOverwriteAnExistingMemory() {
+        String s = "journey-keys-" + System.nanoTime();
+        client.command("create_session", s, Map.of("title", "keys"));
+        client.command("store_memory", s, Map.of("type", "idea", "key", "idea_999999999", "content", "kept"));
+        assertThat(client.command("store_memory", s, Map.of("type", "idea", "content", "a")).data().path("key").asText())
+                .isEqualTo("idea_1000000000");
+        var next = client.command("store_memory", s, Map.of("type", "idea", "content", "b"));
+        assertThat(next.data().path("key").asText()).isEqualTo("idea_1000000001");
+        assertThat(next.data().path("action").asText()).isEqualTo("created");
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isEqualTo(3);
+    }
+
+    @Test
     void sessionLifecycleAndListing() {
         String s = "journey-life-" + System.nanoTime();
         client.command("create_session", s, Map.of("title", "lifecycle"));

@@ -145,7 +145,7 @@ class RelayIntakeTest extends AppTestSupport {
     @Test
     void anApiKeyCannotReachTheWorkerProtocolThroughDotSegments() throws Exception {
         for (String path : List.of("/webhook/../relay/claim", "/webhook/%2e%2e/relay/claim", "/health/../relay/claim",
-                "/relay;x=1/claim")) {
+                "/relay;x=1/claim", "/%72elay/claim", "/%72elay/results")) {
             try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
                 String request = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestClient.API_KEY
                         + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
@@ -154,6 +154,73 @@ class RelayIntakeTest extends AppTestSupport {
                 assertThat(status).as(path).doesNotContain(" 200");
                 assertThat(status).as(path).containsAnyOf(" 400", " 401", " 404");
             }
+        }
+    }
+
+    @Test
+    void callersCannotSetTheRelaysInternalHeaders() {
+        String s = "intake-internal-" + System.nanoTime();
+        var viaQuery = client.post("/webhook?clientId=someone-else", create(s, true), Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(viaQuery.status()).isEqualTo(400);
+        assertThat(viaQuery.field()).isEqualTo("clientId");
+        var forged = client.post("/webhook?syncResult=%7B%7D", create(s, true), Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(forged.status()).isEqualTo(400);
+        var viaHeader = client.post("/webhook", create(s, true),
+                Map.of("X-API-Key", TestClient.API_KEY, "syncResult", "nope", "clientId", "x", "webhook", "y"));
+        assertThat(viaHeader.status()).as(viaHeader.toString()).isEqualTo(200);
+        assertThat(viaHeader.data().path("session_id").asText()).isEqualTo(s);
+        assertThat(db.queryForObject("SELECT client_id FROM relay_webhooks WHERE id = ?", String.class,
+                viaHeader.body().path("id").asText())).hasSize(16);
+    }
+
+    @Test
+    void aFinalResultArrivingAfterTheWebhookWentDeadStillCounts() {
+        String id = "late-" + System.nanoTime();
+        db.update("INSERT INTO relay_webhooks (id, client_id, payload, status, attempts) VALUES (?, 'c', '{}', 'dead', 5)", id);
+        var reply = client.post("/relay/results", TestClient.json(Map.of("id", id, "worker_id", "w", "outcome", "completed",
+                "result", Map.of("status", "success"))), Map.of("Authorization", "Bearer " + TestClient.WORKER_TOKEN));
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(db.queryForObject("SELECT status FROM relay_webhooks WHERE id = ?", String.class, id)).isEqualTo("completed");
+        db.update("UPDATE relay_webhooks SET status = 'dead' WHERE id = ?", id);
+        client.post("/relay/results", TestClient.json(Map.of("id", id, "worker_id", "w", "outcome", "retry", "error", "x")),
+                Map.of("Authorization", "Bearer " + TestClient.WORKER_TOKEN));
+        assertThat(db.queryForObject("SELECT status FROM relay_webhooks WHERE id = ?", String.class, id)).isEqualTo("dead");
+    }
+
+    @Test
+    void numbersAreKeptExactlyAndValuesTheDatabaseRefusesAreA400() {
+        String s = "intake-numbers-" + System.nanoTime();
+        client.command("create_session", s, Map.of("title", "numbers"));
+        String exact = "{\"type\":\"collaborative_session_command\",\"command\":\"store_memory\",\"sync\":true,"
+                + "\"session_id\":\"" + s + "\",\"data\":{\"type\":\"fact\",\"key\":\"pi\","
+                + "\"content\":{\"pi\":3.14159265358979323846264338327950288}}}";
+        assertThat(client.webhook(exact).status()).isEqualTo(200);
+        assertThat(db.queryForObject("SELECT content->>'pi' FROM memories WHERE session_id = ? AND key = 'pi'", String.class, s))
+                .isEqualTo("3.14159265358979323846264338327950288");
+        String overflow = exact.replace("\"pi\":3.14159265358979323846264338327950288", "\"n\":1e200000").replace("\"key\":\"pi\",", "\"key\":\"big\",");
+        int queued = count("SELECT count(*) FROM relay_webhooks");
+        var refused = client.webhook(overflow);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.code()).isEqualTo("invalid_field");
+        assertThat(refused.field()).isEqualTo("data.content.n");
+        assertThat(count("SELECT count(*) FROM relay_webhooks")).isEqualTo(queued);
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isEqualTo(1);
+
+        // a time PostgreSQL cannot store is refused by the input check
+        var late = client.command("conversation_chunk", s, Map.of("content", "x", "start_time", "20000-01-01T00:00:00Z"));
+        assertThat(late.field()).as(late.toString()).isEqualTo("data.start_time");
+
+        // a value only the database refuses (here a constraint added for the test) fails at once, without retries
+        db.execute("ALTER TABLE memories ADD CONSTRAINT test_refused_key CHECK (key <> 'refused-by-db')");
+        try {
+            var refusedByDb = client.command("store_memory", s, Map.of("type", "note", "key", "refused-by-db", "content", "x"));
+            assertThat(refusedByDb.status()).as(refusedByDb.toString()).isEqualTo(400);
+            assertThat(refusedByDb.code()).isEqualTo("invalid_field");
+            var st = client.get("/webhook/" + refusedByDb.body().path("id").asText(), Map.of("X-API-Key", TestClient.API_KEY));
+            assertThat(st.body().path("status").asText()).isEqualTo("failed");
+            assertThat(st.body().path("attempts").asInt()).isEqualTo(1);
+        } finally {
+            db.execute("ALTER TABLE memories DROP CONSTRAINT test_refused_key");
         }
     }
 

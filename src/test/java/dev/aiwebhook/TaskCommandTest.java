@@ -70,6 +70,8 @@ class TaskCommandTest extends AppTestSupport {
         var log = task("git", "git log -5 --format=\"%s by %an\"", REPO.toString(), Map.of());
         assertThat(log.data().path("stdout").asText().trim()).isEqualTo("first commit by t");
 
+        var range = task("git", "git log --oneline HEAD~0..HEAD -- README.md", REPO.toString(), Map.of());
+        assertThat(range.status()).as(range.toString()).isEqualTo(200);
         var diff = task("git", List.of("git", "diff"), REPO.toString(), Map.of());
         assertThat(diff.data().path("stdout").asText()).contains("+changed");
 
@@ -100,7 +102,9 @@ class TaskCommandTest extends AppTestSupport {
             "git --git-dir=/tmp/x status", "git push", "git commit -m x", "git config core.fsmonitor x",
             "git st", "git branch -D main", "git branch newbranch", "git tag v1", "git log --output=/tmp/x",
             "git diff --no-index /etc/passwd README.md", "git diff --ext-diff", "git fetch --upload-pack=x",
-            "git log --exec=id", "rm -rf /"})
+            "git log --exec=id", "rm -rf /", "git diff /etc/passwd /dev/null", "git diff ../outside README.md",
+            "git blame --contents /etc/passwd README.md", "git blame --contents=../x README.md", "git diff -O/etc/passwd",
+            "git show HEAD:../../etc/passwd", "git ls-files --exclude-from=/etc/passwd", "git log -- ~/secret"})
     void dangerousGitIsRefused(String command) {
         int rejectedBefore = count("SELECT count(*) FROM tasks WHERE status = 'rejected'");
         var reply = task("git", command, REPO.toString(), Map.of());

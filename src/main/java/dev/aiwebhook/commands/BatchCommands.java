@@ -20,9 +20,10 @@ import org.springframework.stereotype.Component;
 public class BatchCommands {
 
     public static final int MAX = 100;
+    static final String CHUNK_FIRST = "batchChunkFirst";
 
     /** {@code data.commands[]} as envelopes, each with its own session_id or the batch's. */
-    public List<JsonNode> elements(@Body JsonNode envelope) {
+    public List<JsonNode> elements(@Body JsonNode envelope, Exchange exchange) {
         DataFields data = DataFields.of(envelope);
         String batchSession = SessionIds.optional(envelope);
         JsonNode commands = data.raw().get("commands");
@@ -46,6 +47,7 @@ public class BatchCommands {
                 element.put("session_id", batchSession);
             }
             out.add(element);
+            exchange.setProperty(CHUNK_FIRST, true);
         }
         for (int i = 0; i < commands.size(); i++) {
             JsonNode element = commands.get(i);
@@ -83,6 +85,13 @@ public class BatchCommands {
         CommandException e = CommandException.in(caught);
         if (e == null) {
             throw caught instanceof RuntimeException r ? r : new IllegalStateException(caught);
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(CHUNK_FIRST))) {
+            if (index == 0) {
+                throw new CommandException(e.code(), "conversation_chunk" + (e.field() == null ? "" : "." + e.field()),
+                        "The batch's conversation_chunk failed, so nothing was applied: " + e.getMessage());
+            }
+            index--;
         }
         throw new BatchElementException(index, exchange.getMessage().getHeader("command", String.class), e);
     }

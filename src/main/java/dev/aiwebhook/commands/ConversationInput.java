@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 @Component("conversationInput")
 public class ConversationInput {
 
-    static final int MAX_CHUNK = 1_000_000;
+    /** characters of a chunk or artifact (a tsvector holds at most 1 MB; an hour of speech is ~50,000) */
+    static final int MAX_CHUNK = 200_000;
     private static final Map<String, String> ITEM_TYPES = Map.ofEntries(
             Map.entry("ideas", "idea"), Map.entry("decisions", "decision"), Map.entry("questions", "question"),
             Map.entry("action_items", "action_item"), Map.entry("facts", "fact"), Map.entry("risks", "risk"),
@@ -147,7 +148,11 @@ public class ConversationInput {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toString();
+            OffsetDateTime time = OffsetDateTime.parse(value);
+            if (time.getYear() < 1 || time.getYear() > 9999) {
+                throw CommandException.invalid(source.path(name), "must be a time between the years 1 and 9999");
+            }
+            return time.toString();
         } catch (DateTimeParseException e) {
             throw CommandException.invalid(source.path(name), "must be an ISO-8601 time with offset, e.g. 2026-11-26T09:00:00Z");
         }

@@ -32,7 +32,7 @@ public class RelayReplies {
         }
         String id = String.valueOf(webhook.get("id"));
         boolean created = Boolean.TRUE.equals(webhook.get("created"));
-        String result = exchange.getMessage().getHeader(ResultWaiters.RESULT_HEADER, String.class);
+        String result = exchange.getProperty(ResultWaiters.RESULT_PROPERTY, String.class);
         if (result == null && !created && webhook.get("result") != null) {
             result = String.valueOf(webhook.get("result"));
         }
@@ -89,6 +89,12 @@ public class RelayReplies {
     public void rejected(Exchange exchange) throws JsonProcessingException {
         RejectedRequest e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedRequest.class);
         reply(exchange, e.status(), ErrorBodies.map(null, e.code(), e.field(), e.getMessage()));
+    }
+
+    /** PostgreSQL refused a value of the body (a check the envelope does not make): nothing was stored. */
+    public void refusedValue(Exchange exchange) throws JsonProcessingException {
+        reply(exchange, 400, ErrorBodies.map(null, "invalid_field", null,
+                "A value in the body cannot be stored; nothing was queued."));
     }
 
     public void unavailable(Exchange exchange) throws JsonProcessingException {

@@ -37,8 +37,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class RequestGate extends OncePerRequestFilter {
 
     static final String CLIENT_HEADER = "clientId";
-    private static final Set<String> STRIPPED = Set.of("x-api-key", "authorization", "x-worker-token",
-            CLIENT_HEADER.toLowerCase(Locale.ROOT));
+    /** Names the routes use for their own headers: never taken from a caller. */
+    private static final Set<String> INTERNAL = Set.of("clientid", "syncresult", "webhook", "claimed", "recorded",
+            "storedchunk", "session", "previous", "outcome", "command", "webhookid", "webhooktype", "attempts");
+    private static final Set<String> STRIPPED;
+
+    static {
+        Set<String> stripped = new java.util.HashSet<>(INTERNAL);
+        stripped.addAll(Set.of("x-api-key", "authorization", "x-worker-token"));
+        STRIPPED = Set.copyOf(stripped);
+    }
 
     private final Credentials credentials;
     private final int maxBody;
@@ -72,6 +80,16 @@ public class RequestGate extends OncePerRequestFilter {
             clientId = credentials.clientOf(key);
             if (clientId == null) {
                 deny(response);
+                return;
+            }
+        }
+        // route headers are filled from query parameters too: none may pose as an internal one
+        // (the query string only: asking for the parameter map would read a form-encoded body)
+        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        for (String pair : query.split("&")) {
+            String name = java.net.URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+            if (INTERNAL.contains(name.toLowerCase(Locale.ROOT))) {
+                write(response, 400, ErrorBodies.of("invalid_field", name, "The parameter '" + name + "' is not accepted."));
                 return;
             }
         }

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 @Component("resultWaiters")
 public class ResultWaiters {
 
-    static final String RESULT_HEADER = "syncResult";
+    /** An exchange property, never a header: callers cannot set it. */
+    static final String RESULT_PROPERTY = "syncResult";
 
     private final Map<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
 
@@ -34,7 +35,7 @@ public class ResultWaiters {
         waiting.remove((String) params.get("id"));
     }
 
-    /** Waits up to {@code body[wait_ms]} for the result; on success it is put in the syncResult header. */
+    /** Waits up to {@code body[wait_ms]} for the result; on success it is put in the syncResult property. */
     public void await(Exchange exchange) throws InterruptedException {
         Map<?, ?> params = exchange.getMessage().getBody(Map.class);
         String id = (String) params.get("id");
@@ -43,7 +44,7 @@ public class ResultWaiters {
             return;
         }
         try {
-            exchange.getMessage().setHeader(RESULT_HEADER, future.get(waitMillis(params), TimeUnit.MILLISECONDS));
+            exchange.setProperty(RESULT_PROPERTY, future.get(waitMillis(params), TimeUnit.MILLISECONDS));
         } catch (TimeoutException | ExecutionException e) {
             // not done in time: the caller gets 202 and the status URL
         } finally {

@@ -40,6 +40,8 @@ public class WebhookEnvelope {
         this.json = JsonMapper.builder(factory)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
                 .build();
     }
 
@@ -157,6 +159,13 @@ public class WebhookEnvelope {
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 checkText(node.get(i), path + "[" + i + "]");
+            }
+        } else if (node.isBigDecimal() || node.isBigInteger()) {
+            // PostgreSQL's numeric: at most 131072 digits before the point and 16383 after
+            java.math.BigDecimal n = node.decimalValue();
+            if (n.precision() - n.scale() > 131072 || n.scale() > 16383) {
+                throw new RejectedRequest(400, "invalid_field", path.isEmpty() ? null : path,
+                        "The number at '" + path + "' is too large or too precise to be stored.");
             }
         }
     }

@@ -19,7 +19,14 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
             throw new IllegalArgumentException(
                     "DATABASE_URL must start with postgresql://, postgres:// or jdbc:postgresql:");
         }
-        URI uri = URI.create(value);
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            // the message would quote the URL, password included
+            throw new IllegalArgumentException("DATABASE_URL is not a valid URL (percent-encode special characters "
+                    + "in the user name and password)");
+        }
         String user = null;
         String password = null;
         if (uri.getRawUserInfo() != null) {
@@ -40,6 +47,6 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

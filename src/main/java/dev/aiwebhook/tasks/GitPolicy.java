@@ -18,7 +18,8 @@ final class GitPolicy {
             "--git-dir", "--work-tree", "--namespace", "--super-prefix", "--open-files-in-pager", "-O");
     private static final Set<String> FORBIDDEN_PREFIXES = Set.of("--exec=", "--exec-path=", "--upload-pack=",
             "--receive-pack=", "--config-env=", "--output=", "--output-directory", "--git-dir=", "--work-tree=",
-            "--open-files-in-pager=");
+            "--open-files-in-pager=", "--contents", "--ignore-revs-file", "--orderfile", "--exclude-from",
+            "--exclude-per-directory", "--reference", "--textconv", "--ext-diff");
     private static final Set<String> LISTING_FLAGS = Set.of("-a", "-r", "-v", "-vv", "--all", "--remotes",
             "--verbose", "--list", "-l", "--show-current", "--no-color", "--color", "--column", "--no-column",
             "--ignore-case", "-i");
@@ -51,6 +52,19 @@ final class GitPolicy {
             String lower = a.toLowerCase(java.util.Locale.ROOT);
             if (FORBIDDEN.contains(a) || FORBIDDEN_PREFIXES.stream().anyMatch(lower::startsWith)) {
                 throw new TaskRejectedException("params.command", "The git option " + a + " is not allowed.");
+            }
+        }
+        for (String a : args) {
+            // paths: nothing absolute, nothing that climbs out (git diff switches to --no-index by
+            // itself for a path outside the repository); revision ranges such as main..dev stay fine
+            String value = a.startsWith("-") && a.contains("=") ? a.substring(a.indexOf('=') + 1) : a;
+            if (value.startsWith("/") || value.startsWith("~") || value.equals("..") || value.startsWith("../")
+                    || value.contains("/../") || value.endsWith("/..") || value.contains(":../") || value.contains(":/")) {
+                throw new TaskRejectedException("params.command", "The argument " + a
+                        + " points outside the repository; use paths relative to working_dir.");
+            }
+            if ((a.startsWith("-O") && !a.startsWith("--")) || (sub.equals("blame") && (a.equals("-S") || a.startsWith("-S")))) {
+                throw new TaskRejectedException("params.command", "The git option " + a + " reads a file and is not allowed.");
             }
         }
         if (sub.equals("branch") || sub.equals("tag")) {

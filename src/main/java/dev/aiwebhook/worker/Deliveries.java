@@ -67,6 +67,28 @@ public class Deliveries {
         return json.writeValueAsString(report);
     }
 
+    /**
+     * After a failure that is not a CommandException: when PostgreSQL refused a value (SQLSTATE
+     * class 22 data exception, 23 constraint, 54 limit exceeded) retrying cannot help, so the
+     * webhook fails with invalid_field; anything else (database down, a bug) is retried.
+     * Sets the outcome header, and for a refusal the error result as the body.
+     */
+    public void classify(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && java.util.Set.of("22", "23", "54").contains(sql.getSQLState().substring(0, 2))) {
+                String reason = String.valueOf(sql.getMessage()).split("\n")[0].replaceFirst("^ERROR: ", "");
+                exchange.getMessage().setHeader("outcome", "failed");
+                exchange.getMessage().setBody(dev.aiwebhook.relay.ErrorBodies.map(
+                        exchange.getMessage().getHeader("command", String.class), "invalid_field", null,
+                        "The database refused a value of this command: " + reason + "."));
+                return;
+            }
+        }
+        exchange.getMessage().setHeader("outcome", "retry");
+    }
+
     /** Something failed that is not the command's fault (database down, a bug): let the relay retry. */
     public String retryLater(Exchange exchange) throws Exception {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
