@@ -31,7 +31,9 @@ public record AppProperties(
             /** attempts before a webhook is marked dead */
             int maxAttempts,
             /** the longest a worker's claim is held open when nothing is queued */
-            Duration claimWaitMax) {
+            Duration claimWaitMax,
+            /** requests a minute per API key (and as burst); 0: no limit */
+            int rateLimitPerMinute) {
     }
 
     public record Worker(

@@ -49,10 +49,12 @@ public class RequestGate extends OncePerRequestFilter {
     }
 
     private final Credentials credentials;
+    private final RateLimits rateLimits;
     private final int maxBody;
 
-    public RequestGate(Credentials credentials, AppProperties props) {
+    public RequestGate(Credentials credentials, RateLimits rateLimits, AppProperties props) {
         this.credentials = credentials;
+        this.rateLimits = rateLimits;
         this.maxBody = props.relay().maxBodyBytes();
     }
 
@@ -80,6 +82,13 @@ public class RequestGate extends OncePerRequestFilter {
             clientId = credentials.clientOf(key);
             if (clientId == null) {
                 deny(response);
+                return;
+            }
+            long wait = rateLimits.acquire(clientId);
+            if (wait > 0) {
+                response.setHeader("Retry-After", String.valueOf(wait));
+                write(response, 429, ErrorBodies.of("rate_limited", null,
+                        "Too many requests for this API key; retry in " + wait + " s."));
                 return;
             }
         }
