@@ -225,6 +225,34 @@ class RelayIntakeTest extends AppTestSupport {
     }
 
     @Test
+    void deadWebhooksAreListedAndCanBeReplayedByTheirSender() throws Exception {
+        String s = "intake-dead-" + System.nanoTime();
+        var reply = client.webhook(create(s, true));
+        String first = reply.body().path("id").asText();
+        String clientId = db.queryForObject("SELECT client_id FROM relay_webhooks WHERE id = ?", String.class, first);
+        // a webhook that failed on every attempt (its session was never created)
+        String id = "dead-" + System.nanoTime();
+        db.update("INSERT INTO relay_webhooks (id, client_id, payload, status, attempts, last_error) VALUES (?, ?, CAST(? AS jsonb), 'dead', 5, 'boom')",
+                id, clientId, create(s + "-replayed", false));
+
+        var dead = client.get("/webhooks?status=dead&limit=200", Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(dead.status()).isEqualTo(200);
+        assertThat(dead.body().findValuesAsText("id")).contains(id);
+        assertThat(client.get("/webhooks", Map.of("X-API-Key", TestClient.OTHER_KEY)).body().findValuesAsText("id"))
+                .doesNotContain(id);
+        assertThat(client.get("/webhooks?status=zombie", Map.of("X-API-Key", TestClient.API_KEY)).field()).isEqualTo("status");
+
+        assertThat(client.post("/webhook/" + id + "/replay", "", Map.of("X-API-Key", TestClient.OTHER_KEY)).status()).isEqualTo(404);
+        assertThat(client.post("/webhook/" + first + "/replay", "", Map.of("X-API-Key", TestClient.API_KEY)).status()).isEqualTo(409);
+        var replay = client.post("/webhook/" + id + "/replay", "", Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(replay.status()).as(replay.toString()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                client.get("/webhook/" + id, Map.of("X-API-Key", TestClient.API_KEY)).body().path("status").asText())
+                .isEqualTo("completed"));
+        assertThat(count("SELECT count(*) FROM sessions WHERE session_id = ?", s + "-replayed")).isEqualTo(1);
+    }
+
+    @Test
     void everyEndpointButHealthNeedsTheRightCredentials() {
         String body = create("intake-auth-" + System.nanoTime(), false);
         var none = client.post("/webhook", body, Map.of());

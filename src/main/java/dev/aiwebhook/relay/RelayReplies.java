@@ -77,6 +77,26 @@ public class RelayReplies {
         reply(exchange, 200, body);
     }
 
+    /** The reply to POST /webhook/{id}/replay: 202 when queued again, 409 when not dead, 404 when unknown. */
+    public void replayed(Exchange exchange) throws JsonProcessingException {
+        Map<?, ?> current = exchange.getMessage().getHeader("current", Map.class);
+        if (current == null) {
+            reply(exchange, 404, ErrorBodies.map(null, "not_found", "id", "No webhook with that id."));
+            return;
+        }
+        String id = String.valueOf(current.get("id"));
+        if (exchange.getMessage().getHeader("replayed") == null) {
+            reply(exchange, 409, ErrorBodies.map(null, "conflict", "id",
+                    "Only a dead webhook can be replayed; this one is " + current.get("status") + "."));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "queued");
+        body.put("id", id);
+        body.put("status_url", "/webhook/" + id);
+        reply(exchange, 202, body);
+    }
+
     /** A JSON text built by SQL (the worker protocol), sent as it is. */
     public void rawJson(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);

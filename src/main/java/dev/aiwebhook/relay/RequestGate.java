@@ -39,7 +39,8 @@ public class RequestGate extends OncePerRequestFilter {
     static final String CLIENT_HEADER = "clientId";
     /** Names the routes use for their own headers: never taken from a caller. */
     private static final Set<String> INTERNAL = Set.of("clientid", "syncresult", "webhook", "claimed", "recorded",
-            "storedchunk", "session", "previous", "outcome", "command", "webhookid", "webhooktype", "attempts");
+            "storedchunk", "session", "previous", "outcome", "command", "webhookid", "webhooktype", "attempts",
+            "replayed", "current");
     private static final Set<String> STRIPPED;
 
     static {
