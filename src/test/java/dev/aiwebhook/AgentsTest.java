@@ -99,6 +99,17 @@ class AgentsTest extends AppTestSupport {
     }
 
     @Test
+    void aTaskWhoseRunnerDiedIsRunAgain() {
+        String s = session("stale");
+        String taskId = "stale-" + System.nanoTime();
+        db.update("INSERT INTO tasks (task_id, session_id, kind, agent, task_type, status, started_at) "
+                + "VALUES (?, ?, 'delegated', 'memory_keeper', 'session_report', 'running', now() - interval '1 hour')", taskId, s);
+        JsonNode task = awaitTask(taskId);
+        assertThat(task.path("status").asText()).isEqualTo("completed");
+        assertThat(count("SELECT count(*) FROM artifacts WHERE task_id = ?", taskId)).isEqualTo(1);
+    }
+
+    @Test
     void agentsAreListedWithAMovingHeartbeat() {
         var agents = client.command("list_agents", null, null);
         assertThat(agents.data().path("agents").findValuesAsText("name")).contains("memory_keeper", "conversation_processor");

@@ -16,5 +16,7 @@ public record AgentProperties(
         /** how often memory_keeper looks for sessions to archive, in milliseconds */
         long archiveEveryMillis,
         /** how often the agents' last_heartbeat is renewed, in milliseconds */
-        long heartbeatMillis) {
+        long heartbeatMillis,
+        /** a delegated task 'running' longer than this lost its runner and is run again, in seconds */
+        long taskStaleSeconds) {
 }
