@@ -80,10 +80,12 @@ class ConversationSearchTest extends AppTestSupport {
     void searchRanksStemsAndScopes() {
         String a = session("search-a");
         String b = session("search-b");
+        // a word of this run only, so data left by earlier runs in the shared database cannot crowd the hits
+        String word = "zq" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "x");
         client.command("store_memory", a, Map.of("type", "decision", "key", "db",
-                "content", Map.of("decision", "We decided on PostgreSQL for storage", "rationale", "PostgreSQL full text search")));
+                "content", Map.of("decision", "We decided on PostgreSQL for storage " + word, "rationale", "PostgreSQL full text search")));
         client.command("store_memory", a, Map.of("type", "note", "key", "misc", "content", "storage costs were mentioned once"));
-        client.command("store_memory", b, Map.of("type", "fact", "key", "pg", "content", "PostgreSQL supports tsvector"));
+        client.command("store_memory", b, Map.of("type", "fact", "key", "pg", "content", "PostgreSQL supports tsvector " + word));
         client.command("add_artifact", a, Map.of("name", "Storage design", "content", "# Storage\nPostgreSQL tables and indexes"));
 
         var ranked = client.command("search", a, Map.of("query", "postgresql storage"));
@@ -94,11 +96,11 @@ class ConversationSearchTest extends AppTestSupport {
         var stemmed = client.command("search", a, Map.of("query", "decides", "kinds", List.of("memories")));
         assertThat(stemmed.data().path("hits").findValuesAsText("key")).containsExactly("db");
 
-        var sessionOnly = client.command("search", a, Map.of("query", "PostgreSQL", "kinds", List.of("memories")));
+        var sessionOnly = client.command("search", a, Map.of("query", "PostgreSQL " + word, "kinds", List.of("memories")));
         assertThat(sessionOnly.data().path("hits").findValuesAsText("session_id")).containsOnly(a);
-        var everywhere = client.command("search", a, Map.of("query", "PostgreSQL", "scope", "all", "kinds", List.of("memories")));
+        var everywhere = client.command("search", a, Map.of("query", "PostgreSQL " + word, "scope", "all", "kinds", List.of("memories")));
         assertThat(everywhere.data().path("hits").findValuesAsText("session_id")).contains(a, b);
-        var byType = client.command("search", null, Map.of("query", "PostgreSQL", "type", "fact"));
+        var byType = client.command("search", null, Map.of("query", "PostgreSQL " + word, "type", "fact"));
         assertThat(byType.data().path("hits").findValuesAsText("key")).contains("pg").doesNotContain("db");
 
         var none = client.command("search", a, Map.of("query", "zebra"));
