@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
 import org.springframework.stereotype.Component;
 
@@ -181,78 +180,4 @@ public class ConversationInput {
         data.put("memory_keys", stored == null ? List.of() : stored);
         return data;
     }
-
-    /** search: query, scope, kinds, memory types, limit. */
-    public Map<String, Object> search(@Body JsonNode envelope) {
-        DataFields data = DataFields.of(envelope);
-        Map<String, Object> p = new HashMap<>();
-        String query = data.requiredText("query", 20_000);
-        p.put("query", query);
-        String sessionId = SessionIds.optional(envelope);
-        String scope = data.optionalText("scope", 20);
-        scope = scope == null ? (sessionId == null ? "all" : "session") : scope.toLowerCase(Locale.ROOT);
-        if (!scope.equals("all") && !scope.equals("session")) {
-            throw CommandException.invalid("data.scope", "must be session or all");
-        }
-        if (scope.equals("session") && sessionId == null) {
-            throw CommandException.missing("session_id");
-        }
-        p.put("session_id", scope.equals("session") ? sessionId : "");
-        List<String> kinds = data.strings("kinds", 3, 20);
-        for (String k : kinds) {
-            if (!List.of("memories", "chunks", "artifacts").contains(k)) {
-                throw CommandException.invalid("data.kinds", "may hold memories, chunks and artifacts");
-            }
-        }
-        p.put("kinds", DataFields.toJson(kinds.isEmpty() ? List.of("memories", "chunks", "artifacts") : kinds));
-        List<String> types = new ArrayList<>();
-        for (String f : List.of("type", "types")) {
-            for (String t : data.strings(f, 9, 40)) {
-                types.add(MemoryTypes.check(data.path(f), t.toLowerCase(Locale.ROOT)));
-            }
-        }
-        p.put("types", DataFields.toJson(types));
-        p.put("limit", data.intInRange("limit", 1, 100, 10));
-        return p;
-    }
-
-    /** add_artifact */
-    public Map<String, Object> artifact(@Body JsonNode envelope) {
-        DataFields data = DataFields.of(envelope);
-        Map<String, Object> p = new HashMap<>();
-        p.put("session_id", SessionIds.required(envelope));
-        String id = data.optionalId("artifact_id", CommandInput.MAX_ID);
-        p.put("artifact_id", id != null ? id : "art-" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        p.put("name", data.requiredText("name", 500));
-        p.put("content", data.requiredText("content", MAX_CHUNK));
-        String type = data.optionalText("artifact_type", 50);
-        p.put("artifact_type", type == null ? "document" : type);
-        String format = data.optionalText("format", 50);
-        p.put("format", format == null ? "markdown" : format);
-        p.put("metadata", data.object("metadata"));
-        p.put("task_id", data.optionalId("task_id", CommandInput.MAX_ID));
-        return p;
-    }
-
-    public Map<String, Object> artifactId(@Body JsonNode envelope) {
-        DataFields data = DataFields.of(envelope);
-        String id = data.optionalId("artifact_id", CommandInput.MAX_ID);
-        if (id == null) {
-            throw CommandException.missing("data.artifact_id");
-        }
-        Map<String, Object> p = new HashMap<>();
-        p.put("artifact_id", id);
-        return p;
-    }
-
-    public Map<String, Object> listArtifacts(@Body JsonNode envelope) {
-        DataFields data = DataFields.of(envelope);
-        Map<String, Object> p = CommandInput.page(data);
-        String sessionId = SessionIds.optional(envelope);
-        p.put("session_id", sessionId == null ? "" : sessionId);
-        String type = data.optionalText("artifact_type", 50);
-        p.put("artifact_type", type == null ? "" : type);
-        return p;
-    }
-
 }
