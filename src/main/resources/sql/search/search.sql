@@ -1,32 +1,33 @@
--- Full-text search over memories, conversation chunks and artifacts: websearch_to_tsquery
--- accepts anything a person types; hits ranked with ts_rank_cd; snippets (ts_headline) are
--- made for the returned hits only. Empty filters ('' or '[]') match everything.
--- The tsquery is written into each branch (not joined from a CTE) so that the planner sees it
--- and uses the GIN index (SearchPlanTest checks the plan).
+-- Full-text search over memories, conversation chunks and artifacts. app_search_query (V3)
+-- reads anything a person types (websearch_to_tsquery) and widens each word to its word family
+-- (decide -> decide | decision); hits ranked with ts_rank_cd; snippets (ts_headline) are made
+-- for the returned hits only. Empty filters ('' or '[]') match everything.
+-- The tsquery parameter is that query, computed by search_query.sql: a constant here, so the planner
+-- estimates every branch with it and uses the GIN indexes (SearchPlanTest checks the plan).
 WITH ranked AS (
     SELECT 'memory' AS kind, m.session_id, m.key AS ref, m.type AS memory_type,
            CASE WHEN jsonb_typeof(m.content) = 'string' THEN m.content ->> 0 ELSE m.content::text END AS body,
-           ts_rank_cd(m.search_vector, websearch_to_tsquery(app_ts_config(), :#query)) AS rank, m.updated_at AS at
+           ts_rank_cd(m.search_vector, CAST(:#tsquery AS tsquery)) AS rank, m.updated_at AS at
     FROM memories m
     WHERE CAST(:#kinds AS jsonb) @> '["memories"]'
-      AND m.search_vector @@ websearch_to_tsquery(app_ts_config(), :#query)
+      AND m.search_vector @@ CAST(:#tsquery AS tsquery)
       AND m.deleted_at IS NULL
       AND (:#session_id = '' OR m.session_id = :#session_id)
       AND (CAST(:#types AS jsonb) = '[]'::jsonb
            OR m.type = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(:#types AS jsonb)))))
     UNION ALL
     SELECT 'chunk', c.session_id, c.chunk_id, NULL, c.content,
-           ts_rank_cd(c.search_vector, websearch_to_tsquery(app_ts_config(), :#query)), c.created_at
+           ts_rank_cd(c.search_vector, CAST(:#tsquery AS tsquery)), c.created_at
     FROM conversation_chunks c
     WHERE CAST(:#kinds AS jsonb) @> '["chunks"]' AND CAST(:#types AS jsonb) = '[]'::jsonb
-      AND c.search_vector @@ websearch_to_tsquery(app_ts_config(), :#query)
+      AND c.search_vector @@ CAST(:#tsquery AS tsquery)
       AND (:#session_id = '' OR c.session_id = :#session_id)
     UNION ALL
     SELECT 'artifact', a.session_id, a.artifact_id, NULL, a.name || E'\n' || a.content,
-           ts_rank_cd(a.search_vector, websearch_to_tsquery(app_ts_config(), :#query)), a.created_at
+           ts_rank_cd(a.search_vector, CAST(:#tsquery AS tsquery)), a.created_at
     FROM artifacts a
     WHERE CAST(:#kinds AS jsonb) @> '["artifacts"]' AND CAST(:#types AS jsonb) = '[]'::jsonb
-      AND a.search_vector @@ websearch_to_tsquery(app_ts_config(), :#query)
+      AND a.search_vector @@ CAST(:#tsquery AS tsquery)
       AND (:#session_id = '' OR a.session_id = :#session_id)
 ), top AS (
     SELECT * FROM ranked ORDER BY rank DESC, at DESC LIMIT :#limit
@@ -39,7 +40,7 @@ SELECT json_build_object(
                 'id', CASE WHEN t.kind <> 'memory' THEN t.ref END,
                 'memory_type', t.memory_type,
                 'rank', round(t.rank::numeric, 4),
-                'snippet', ts_headline(app_ts_config(), t.body, websearch_to_tsquery(app_ts_config(), :#query),
+                'snippet', ts_headline(app_ts_config(), t.body, CAST(:#tsquery AS tsquery),
                                        'StartSel=**, StopSel=**, MaxWords=30, MinWords=10, MaxFragments=2'))
              ORDER BY t.rank DESC, t.at DESC)
              FROM top t), '[]'::json),

@@ -51,6 +51,7 @@ class AgentsTest extends AppTestSupport {
         assertThat(client.command("search", s, Map.of("query", "rotates keys", "kinds", List.of("artifacts")))
                 .data().path("count").asInt()).isEqualTo(1);
         assertThat(count("SELECT task_count FROM sessions WHERE session_id = ?", s)).isEqualTo(1);
+        assertCountersMatchRows(s);
     }
 
     @Test
@@ -67,6 +68,7 @@ class AgentsTest extends AppTestSupport {
         var again = client.command("delegate_task", s, Map.of("agent", "conversation_processor", "task_type", "extract"));
         assertThat(awaitTask(again.data().path("task_id").asText()).path("output").path("memories_created").asInt()).isZero();
         assertThat(count("SELECT memory_count FROM sessions WHERE session_id = ?", s)).isEqualTo(2);
+        assertCountersMatchRows(s);
     }
 
     @Test
@@ -107,6 +109,21 @@ class AgentsTest extends AppTestSupport {
         JsonNode task = awaitTask(taskId);
         assertThat(task.path("status").asText()).isEqualTo("completed");
         assertThat(count("SELECT count(*) FROM artifacts WHERE task_id = ?", taskId)).isEqualTo(1);
+        assertThat(count("SELECT attempts FROM tasks WHERE task_id = ?", taskId)).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskThatKeepsKillingItsRunnerIsFailedAfterTheCap() {
+        String s = session("poison");
+        String taskId = "poison-" + System.nanoTime();
+        db.update("INSERT INTO tasks (task_id, session_id, kind, agent, task_type, status, started_at, attempts) "
+                + "VALUES (?, ?, 'delegated', 'memory_keeper', 'session_report', 'running', now() - interval '1 hour', 3)",
+                taskId, s);
+        JsonNode task = awaitTask(taskId);
+        assertThat(task.path("status").asText()).isEqualTo("failed");
+        assertThat(task.path("error").asText()).contains("3 times").contains("not tried again");
+        assertThat(count("SELECT count(*) FROM artifacts WHERE task_id = ?", taskId)).isZero();
+        assertCountersMatchRows(s);
     }
 
     @Test
@@ -124,17 +141,28 @@ class AgentsTest extends AppTestSupport {
     void completedSessionsAreArchivedOnScheduleAndStayReadable() {
         String s = session("archive");
         client.command("store_memory", s, Map.of("type", "fact", "content", "archived facts stay searchable"));
+        client.command("conversation_chunk", s, Map.of("content", "TODO: archive the notes"));
+        client.command("add_artifact", s, Map.of("name", "notes", "content", "kept after archival"));
+        assertCountersMatchRows(s);
         client.command("complete_session", s, null);
+        assertCountersMatchRows(s);
         db.update("UPDATE sessions SET completed_at = now() - interval '2 hours' WHERE session_id = ?", s);
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 "archived".equals(db.queryForObject("SELECT status FROM sessions WHERE session_id = ?", String.class, s)));
+        assertCountersMatchRows(s);
         assertThat(client.command("list_sessions", null, Map.of("limit", 200)).data().path("sessions")
                 .findValuesAsText("session_id")).doesNotContain(s);
         assertThat(client.command("list_sessions", null, Map.of("status", "archived", "limit", 200)).data().path("sessions")
                 .findValuesAsText("session_id")).contains(s);
         var summary = client.command("get_session_summary", s, null);
         assertThat(summary.data().path("status").asText()).isEqualTo("archived");
-        assertThat(summary.data().path("stats").path("memories").asInt()).isEqualTo(1);
-        assertThat(client.command("search", s, Map.of("query", "archived facts")).data().path("count").asInt()).isEqualTo(1);
+        assertThat(summary.data().path("stats").path("memories").asInt()).isEqualTo(2);
+        assertThat(client.command("search", s, Map.of("query", "archived facts", "kinds", List.of("memories")))
+                .data().path("count").asInt()).isEqualTo(1);
+        // a delegated report on the archived session is still written, and counted
+        var report = client.command("delegate_task", s, Map.of("agent", "memory_keeper", "task_type", "session_report"));
+        assertThat(awaitTask(report.data().path("task_id").asText()).path("status").asText()).isEqualTo("completed");
+        assertCountersMatchRows(s);
+        assertThat(count("SELECT artifact_count FROM sessions WHERE session_id = ?", s)).isEqualTo(2);
     }
 }

@@ -23,4 +23,20 @@ abstract class AppTestSupport {
     int count(String sql, Object... args) {
         return db.queryForObject(sql, Integer.class, args);
     }
+
+    /** The session's stored counters equal the rows they count, and the summary reports them. */
+    void assertCountersMatchRows(String session) {
+        var stored = db.queryForMap("SELECT memory_count, conversation_chunk_count, task_count, artifact_count"
+                + " FROM sessions WHERE session_id = ?", session);
+        var actual = db.queryForMap("""
+                SELECT (SELECT count(*) FROM memories WHERE session_id = ? AND deleted_at IS NULL) AS memory_count,
+                       (SELECT count(*) FROM conversation_chunks WHERE session_id = ?) AS conversation_chunk_count,
+                       (SELECT count(*) FROM tasks WHERE session_id = ?) AS task_count,
+                       (SELECT count(*) FROM artifacts WHERE session_id = ?) AS artifact_count""",
+                session, session, session, session);
+        actual.replaceAll((k, v) -> ((Number) v).intValue());
+        org.assertj.core.api.Assertions.assertThat(stored).as("counters of " + session).isEqualTo(actual);
+        var stats = client.command("get_session_summary", session, null).data().path("stats");
+        org.assertj.core.api.Assertions.assertThat(stats.path("memories").asInt()).isEqualTo(actual.get("memory_count"));
+    }
 }

@@ -108,6 +108,29 @@ class ConversationSearchTest extends AppTestSupport {
         assertThat(none.data().path("count").asInt()).isZero();
     }
 
+    @Test
+    void aWordFindsItsFamily() {
+        String s = session("families");
+        String word = "zq" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "x");
+        client.command("store_memory", s, Map.of("type", "decision", "key", "store",
+                "content", "The decision on storage " + word + " is final"));
+        client.command("store_memory", s, Map.of("type", "note", "key", "minutes",
+                "content", "Bob wrote the minutes of the " + word + " meeting"));
+        client.command("store_memory", s, Map.of("type", "note", "key", "other",
+                "content", "Nothing to see about " + word));
+
+        // the stemmer alone gives decide -> decid, decision -> decis: the word family joins them
+        var decide = client.command("search", s, Map.of("query", "decide " + word));
+        assertThat(decide.data().path("hits").findValuesAsText("key")).containsExactly("store");
+        assertThat(decide.data().path("hits").get(0).path("snippet").asText()).contains("**decision**");
+        // irregular forms: write finds wrote
+        var write = client.command("search", s, Map.of("query", "write " + word));
+        assertThat(write.data().path("hits").findValuesAsText("key")).containsExactly("minutes");
+        // the family is an alternative, not a requirement: -decide still excludes the decision
+        var without = client.command("search", s, Map.of("query", word + " -decide"));
+        assertThat(without.data().path("hits").findValuesAsText("key")).containsExactlyInAnyOrder("minutes", "other");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"'", "&|!", ":*", "\"unbalanced", "a & (b | !c", "DROP TABLE memories; --", "<->", "the",
             "(((", "\\", "%_"})

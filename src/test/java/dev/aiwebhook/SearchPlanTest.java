@@ -31,7 +31,9 @@ class SearchPlanTest extends AppTestSupport {
         db.execute("ANALYZE conversation_chunks");
 
         String sql = Files.readString(Path.of("src/main/resources/sql/search/search.sql"));
-        Map<String, Object> params = Map.of("query", "zanzibar", "kinds", "[\"memories\",\"chunks\",\"artifacts\"]",
+        String tsquery = db.queryForObject(Files.readString(Path.of("src/main/resources/sql/search/search_query.sql"))
+                .replace(":#query", "?"), String.class, "zanzibar");
+        Map<String, Object> params = Map.of("query", "zanzibar", "tsquery", tsquery, "kinds", "[\"memories\",\"chunks\",\"artifacts\"]",
                 "types", "[]", "session_id", "", "limit", 10);
         List<Object> args = new ArrayList<>();
         Matcher m = Pattern.compile(":#(\\w+)").matcher(sql);

@@ -18,5 +18,7 @@ public record AgentProperties(
         /** how often the agents' last_heartbeat is renewed, in milliseconds */
         long heartbeatMillis,
         /** a delegated task 'running' longer than this lost its runner and is run again, in seconds */
-        long taskStaleSeconds) {
+        long taskStaleSeconds,
+        /** claims of one delegated task before it is failed (a task that kills its runner every time) */
+        int taskMaxAttempts) {
 }
