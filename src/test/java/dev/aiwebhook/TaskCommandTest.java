@@ -27,8 +27,14 @@ class TaskCommandTest extends AppTestSupport {
     static final Path REPO = ROOT.resolve("repo");
     static final Path OUTSIDE = Path.of("target/task-roots/outside").toAbsolutePath();
 
+    /** The small git repository under the allowed task root, made once. */
+    static Path repository() throws Exception {
+        makeRepository();
+        return REPO;
+    }
+
     @BeforeAll
-    static void makeRepository() throws Exception {
+    static synchronized void makeRepository() throws Exception {
         if (Files.exists(REPO.resolve(".git"))) {
             return;
         }

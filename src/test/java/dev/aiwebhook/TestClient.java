@@ -80,6 +80,14 @@ public final class TestClient {
         return send(b.build());
     }
 
+    /** Any method, any body (null: none); the reply's body may be JSON or text (raw().body()). */
+    public Reply request(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     public Reply webhook(String body) {
         return post("/webhook", body, Map.of("X-API-Key", API_KEY));
     }
@@ -87,7 +95,12 @@ public final class TestClient {
     private static Reply send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = r.body() == null || r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+            JsonNode body;
+            try {
+                body = r.body() == null || r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                body = JSON.nullNode(); // a text reply (llm-instructions): read raw().body()
+            }
             return new Reply(r.statusCode(), body, r);
         } catch (IOException e) {
             throw new IllegalStateException("HTTP call failed: " + request.uri(), e);

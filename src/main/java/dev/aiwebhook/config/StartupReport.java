@@ -1,9 +1,13 @@
 package dev.aiwebhook.config;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import dev.aiwebhook.agents.AgentRegistry;
+import dev.aiwebhook.catalog.CatalogCommand;
+import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.storage.DatabaseConfig.DatabaseTarget;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -27,9 +31,11 @@ public class StartupReport implements CamelContextConfiguration {
     private final DatabaseTarget database;
     private final AgentRegistry agents;
     private final Environment env;
+    private final CommandCatalog catalog;
 
     public StartupReport(AppProperties props, Secrets secrets, DatabaseTarget database, AgentRegistry agents,
-                         Environment env) {
+                         Environment env, CommandCatalog catalog) {
+        this.catalog = catalog;
         this.props = props;
         this.secrets = secrets;
         this.database = database;
@@ -69,6 +75,16 @@ public class StartupReport implements CamelContextConfiguration {
         if (routes == 0) {
             throw new IllegalStateException("No Camel routes were loaded: is the routes/ folder next to the jar "
                     + "(or ROUTES_DIR set)?");
+        }
+        if (props.workerEnabled()) {
+            List<String> missing = catalog.commands().stream().filter(c -> !c.isTask())
+                    .map(CatalogCommand::route)
+                    .filter(route -> camel.getRoutes().stream()
+                            .noneMatch(r -> r.getEndpoint().getEndpointUri().equals(route.replace("direct:", "direct://"))))
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("catalog/commands.yaml describes commands without a route: " + missing);
+            }
         }
         String port = env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
         log.info("ai-webhook ready: role={} port={} routes={} database={}", props.role(), port, routes, database);

@@ -103,6 +103,15 @@ public class WebhookEnvelope {
         return p;
     }
 
+    /** A body read as strictly as a webhook's, that must be one JSON object (POST /commands, MCP). */
+    public com.fasterxml.jackson.databind.node.ObjectNode readObject(byte[] body) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw new RejectedRequest(400, "invalid_json", null, "The body must be one JSON object.");
+        }
+        return (com.fasterxml.jackson.databind.node.ObjectNode) root;
+    }
+
     private long waitMillis(boolean sync, String waitParam) {
         if (waitParam != null) {
             long seconds;

@@ -1,0 +1,40 @@
+package dev.aiwebhook.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import dev.aiwebhook.commands.CommandException;
+import dev.aiwebhook.commands.UnknownCommandException;
+
+/**
+ * The worker's first step for every command, batch elements included: the command must be in
+ * the catalog, and its data must match the catalog's schema. Answers the route that carries
+ * the command out ({@code direct:<name>}), so adding a command needs no change to dispatch.
+ */
+@Component("commandCheck")
+public class CommandCheck {
+
+    private final CommandCatalog catalog;
+
+    public CommandCheck(CommandCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public String check(@Body JsonNode envelope, @Header("webhookType") String webhookType,
+                        @Header("command") String command) {
+        String type = webhookType == null ? CommandCatalog.SESSION_COMMAND : webhookType;
+        String name = CommandCatalog.TASK_COMMAND.equals(type) ? CommandCatalog.TASK_COMMAND : command;
+        CatalogCommand found = catalog.find(type, name == null ? "" : name)
+                .orElseThrow(() -> new UnknownCommandException("Unknown command '" + name + "'."));
+        JsonNode data = envelope.get("data");
+        if (data != null && !data.isNull()) {
+            if (!data.isObject()) {
+                throw CommandException.invalid("data", "must be an object");
+            }
+            DataSchema.check(data, found.data(), "data");
+        }
+        return found.route();
+    }
+}
