@@ -257,6 +257,8 @@ class CommandFieldTypesTest extends HostileSupport {
             task("working_dir " + kind(wrong), data("action_type", "git", "params", with(params, "working_dir", wrong)),
                     "invalid_field", "data.params.working_dir");
         }
+        task("a command of 100 kB", data("action_type", "git", "params", data("command", "git log " + "x".repeat(100_000))),
+                "invalid_field", "data.params.command");
         for (Object wrong : List.of("30", -1, 0, List.of(30), BOOLEAN)) {
             task("timeout " + kind(wrong) + " " + wrong, data("action_type", "git", "params", with(params, "timeout", wrong)),
                     "invalid_field", "data.params.timeout");
@@ -308,6 +310,9 @@ class CommandFieldTypesTest extends HostileSupport {
             value(command, session, base, field, wrong, kind(wrong), "invalid_field", "data." + field);
         }
         value(command, session, base, field, "x".repeat(max + 1), (max + 1) + " characters", "invalid_field", "data." + field);
+        if (max < 100_000) {
+            value(command, session, base, field, "x".repeat(100_000), "100 kB", "invalid_field", "data." + field);
+        }
     }
 
     /** An identifier: as text, and neither empty nor with control characters. */
@@ -332,6 +337,7 @@ class CommandFieldTypesTest extends HostileSupport {
             many.add("i" + i);
         }
         value(command, session, base, field, many, (maxItems + 1) + " items", "invalid_field", "data." + field);
+        value(command, session, base, field, Collections.nCopies(100_000, "i"), "100,000 items", "invalid_field", "data." + field);
     }
 
     static void object(String command, String session, Map<String, Object> base, String field) {
@@ -356,7 +362,7 @@ class CommandFieldTypesTest extends HostileSupport {
 
     /** session_id of the wrong kind, empty, too long, with control characters, at the top or in data. */
     static void sessionId(String command, Map<String, Object> data) {
-        for (Object wrong : List.of(NUMBER, List.of("s"), OBJECT, BOOLEAN, "", "x".repeat(201), "s\u0001")) {
+        for (Object wrong : List.of(NUMBER, List.of("s"), OBJECT, BOOLEAN, "", "x".repeat(201), "x".repeat(100_000), "s\u0001")) {
             rowWith(command, wrong, data, "session_id " + kind(wrong), 400, "invalid_field", "session_id");
         }
         rowWith(command, null, with(data, "session_id", 7), "data.session_id a number", 400, "invalid_field", "data.session_id");

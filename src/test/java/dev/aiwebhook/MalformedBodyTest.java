@@ -66,6 +66,8 @@ class MalformedBodyTest extends HostileSupport {
                         .getBytes(StandardCharsets.UTF_16BE)),
                 bad("UTF-16LE without a BOM", "{\"type\": \"collaborative_session_command\", \"command\": \"list_agents\"}"
                         .getBytes(StandardCharsets.UTF_16LE)),
+                bad("UTF-32BE without a BOM", "{\"type\": \"collaborative_session_command\", \"command\": \"list_agents\"}"
+                        .getBytes(java.nio.charset.Charset.forName("UTF-32BE"))),
                 bad("a raw NUL byte between tokens", bytes(new int[0], "{\"type\": \"task_command\",", new int[] {0}, " \"data\": {}}")));
     }
 

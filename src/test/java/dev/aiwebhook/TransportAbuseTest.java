@@ -115,6 +115,33 @@ class TransportAbuseTest extends HostileSupport {
         assertThat(queued()).isEqualTo(before);
     }
 
+    /** The status and listing endpoints with hostile ids and parameters. */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "GET  | /webhook/no-such-id                         | 404 | not_found",
+            "GET  | /webhook/%27%20OR%20%271%27=%271            | 404 | not_found",
+            "GET  | /webhook/%00                                | 400 | ",
+            "GET  | /webhook/%ff%fe                             | 400 | ",
+            "POST | /webhook/no-such-id/replay                  | 404 | not_found",
+            "POST | /webhook/%27;DROP%20TABLE%20sessions;--/replay | 404 | not_found",
+            "GET  | /webhooks?status=bogus                      | 400 | invalid_field",
+            "GET  | /webhooks?status=%00                        | 400 | invalid_field",
+            "GET  | /webhooks?status=dead%27%20OR%201=1--       | 400 | invalid_field",
+            "GET  | /webhooks?limit=abc                         | 400 | invalid_field",
+            "GET  | /webhooks?limit=0                           | 400 | invalid_field",
+            "GET  | /webhooks?limit=-5                          | 400 | invalid_field",
+            "GET  | /webhooks?limit=99999999999                 | 400 | invalid_field"})
+    void hostileIdsAndParametersOnTheStatusEndpointsGetA4xx(String method, String path, int status, String code) throws IOException {
+        Answer answer = exchange(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestClient.API_KEY
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(answer.status).as(answer.toString()).isEqualTo(status);
+        if (code != null) {
+            assertThat(answer.json().path("error").path("code").asText()).as(answer.toString()).isEqualTo(code);
+        }
+        assertThat(answer.text).doesNotContain("Exception");
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'sessions'")).isEqualTo(1);
+    }
+
     @Test
     void aClientThatStallsMidHeadersIsDisconnectedWithoutA5xx() throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
