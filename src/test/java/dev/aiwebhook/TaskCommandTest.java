@@ -171,7 +171,7 @@ class TaskCommandTest extends AppTestSupport {
         assertThat(reply.data().path("timed_out").asBoolean()).isTrue();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
                 .map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.contains("sleep 30") || c.contains("sleep 31")).toList()).isEmpty());
+                .filter(c -> c.endsWith("sleep 30") || c.endsWith("sleep 31")).toList()).isEmpty()); // not another build's "sleep 300"
         String taskId = reply.data().path("task_id").asText();
         assertThat(db.queryForObject("SELECT status FROM tasks WHERE task_id = ?", String.class, taskId)).isEqualTo("timeout");
     }

@@ -43,7 +43,7 @@ public class AgentTasks {
         p.put("priority", priority == null || priority.isNull() ? 0 : priority.asInt());
         String sessionId = SessionIds.optional(envelope);
         p.put("session_id", sessionId);
-        String taskId = DataFields.of(envelope).optionalText("task_id", 200);
+        String taskId = DataFields.of(envelope).optionalId("task_id", 200);
         p.put("task_id", taskId == null ? "task-" + java.util.UUID.randomUUID().toString().substring(0, 8) : taskId);
         return p;
     }

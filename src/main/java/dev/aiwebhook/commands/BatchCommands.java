@@ -38,6 +38,9 @@ public class BatchCommands {
         }
         List<JsonNode> out = new ArrayList<>();
         JsonNode chunk = data.raw().get("conversation_chunk");
+        if (chunk != null && !chunk.isNull() && !chunk.isObject()) {
+            throw CommandException.invalid("data.conversation_chunk", "must be an object with the chunk's content");
+        }
         if (chunk != null && !chunk.isNull()) {
             // the batch's conversation chunk goes first, so its extracted memories share the transaction
             ObjectNode element = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -57,6 +60,9 @@ public class BatchCommands {
             }
             ObjectNode copy = ((ObjectNode) element).deepCopy();
             JsonNode command = copy.get("command");
+            if (command != null && !command.isNull() && !command.isTextual()) {
+                throw CommandException.invalid(at + ".command", "must be a string");
+            }
             if (command == null || !command.isTextual() || command.asText().isBlank()) {
                 throw CommandException.missing(at + ".command");
             }

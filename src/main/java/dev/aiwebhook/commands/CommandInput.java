@@ -43,10 +43,11 @@ public class CommandInput {
     public Map<String, Object> listSessions(@Body JsonNode envelope) {
         DataFields data = DataFields.of(envelope);
         DataFields filter = data.nested("filter");
-        String status = data.has("status") ? data.optionalText("status", 20) : filter.optionalText("status", 20);
+        DataFields statusSource = data.has("status") ? data : filter;
+        String status = statusSource.optionalText("status", 20);
         status = status == null ? "all" : status.toLowerCase(Locale.ROOT);
         if (!List.of("all", "active", "paused", "completed", "archived").contains(status)) {
-            throw CommandException.invalid("data.status", "must be one of all, active, paused, completed, archived");
+            throw CommandException.invalid(statusSource.path("status"), "must be one of all, active, paused, completed, archived");
         }
         Map<String, Object> p = page(data);
         p.put("status", status);
@@ -107,10 +108,11 @@ public class CommandInput {
 
         DataFields tagSource = data.has("tags") ? data : filter;
         p.put("tags", tagSource.stringList("tags", 50, 100));
-        String mode = data.has("tags_mode") ? data.optionalText("tags_mode", 10) : filter.optionalText("tags_mode", 10);
+        DataFields modeSource = data.has("tags_mode") ? data : filter;
+        String mode = modeSource.optionalText("tags_mode", 10);
         mode = mode == null ? "any" : mode.toLowerCase(Locale.ROOT);
         if (!mode.equals("any") && !mode.equals("all")) {
-            throw CommandException.invalid("data.tags_mode", "must be 'any' or 'all'");
+            throw CommandException.invalid(modeSource.path("tags_mode"), "must be 'any' or 'all'");
         }
         p.put("tags_mode", mode);
         String text = data.has("text") ? data.optionalText("text", 1000) : filter.optionalText("text", 1000);

@@ -26,6 +26,11 @@ public class ConversationInput {
 
     /** characters of a chunk or artifact (a tsvector holds at most 1 MB; an hour of speech is ~50,000) */
     static final int MAX_CHUNK = 200_000;
+    /**
+     * memories one chunk may create: more in extracted_items is an invalid_field; lines beyond it are
+     * not extracted (each memory is a row, its version and its search vector, in one transaction)
+     */
+    static final int MAX_EXTRACTED = 500;
     private static final Map<String, String> ITEM_TYPES = Map.ofEntries(
             Map.entry("ideas", "idea"), Map.entry("decisions", "decision"), Map.entry("questions", "question"),
             Map.entry("action_items", "action_item"), Map.entry("facts", "fact"), Map.entry("risks", "risk"),
@@ -88,6 +93,9 @@ public class ConversationInput {
             if (!e.getValue().isArray()) {
                 throw CommandException.invalid(field + "." + e.getKey(), "must be a list");
             }
+            if (out.size() + e.getValue().size() > MAX_EXTRACTED) {
+                throw CommandException.invalid(field, "holds more than " + MAX_EXTRACTED + " items");
+            }
             for (int i = 0; i < e.getValue().size(); i++) {
                 JsonNode item = e.getValue().get(i);
                 if (!(item.isTextual() && !item.asText().isBlank()) && !(item.isObject() && !item.isEmpty())) {
@@ -103,6 +111,9 @@ public class ConversationInput {
     static List<Map<String, Object>> fromLines(String content) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String raw : content.split("\\R")) {
+            if (out.size() == MAX_EXTRACTED) {
+                break;
+            }
             String line = raw.strip();
             if (line.isEmpty() || line.length() > 2000) {
                 continue;

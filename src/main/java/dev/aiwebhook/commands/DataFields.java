@@ -91,7 +91,7 @@ public final class DataFields {
         return value;
     }
 
-    static String checkId(String field, String value, int max) {
+    public static String checkId(String field, String value, int max) {
         if (value.isBlank()) {
             throw CommandException.invalid(field, "must not be empty");
         }

@@ -137,8 +137,11 @@ public class RelayReplies {
         if (!"error".equals(result.path("status").asText())) {
             return 200;
         }
-        return switch (result.path("error").path("code").asText()) {
-            case "session_not_found", "memory_not_found", "task_not_found", "agent_not_found" -> 404;
+        String code = result.path("error").path("code").asText();
+        if (code.endsWith("_not_found")) {
+            return 404; // session_, memory_, task_, agent_ and our artifact_not_found
+        }
+        return switch (code) {
             case "session_exists", "conflict" -> 409;
             case "task_rejected" -> 403;
             case "task_timeout" -> 408;

@@ -109,7 +109,12 @@ public class RequestGate extends OncePerRequestFilter {
                 tooLarge(response);
                 return;
             }
-            body = readLimited(request.getInputStream(), maxBody);
+            try {
+                body = readLimited(request.getInputStream(), maxBody);
+            } catch (IOException e) {
+                unreadableBody(response, e);
+                return;
+            }
             if (body == null) {
                 tooLarge(response);
                 return;
@@ -156,6 +161,22 @@ public class RequestGate extends OncePerRequestFilter {
             return true;
         } catch (java.nio.charset.CharacterCodingException e) {
             return false;
+        }
+    }
+
+    /**
+     * The body stopped arriving (the client stalled longer than server.tomcat.connection-timeout), ended
+     * before its Content-Length, or its chunked framing is broken: the client's fault, not a 500. Tomcat
+     * has usually flagged the error already; either way {@link ErrorReplies} writes the reply.
+     */
+    private static void unreadableBody(HttpServletResponse response, IOException e) throws IOException {
+        boolean timedOut = false;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            timedOut |= c instanceof java.net.SocketTimeoutException;
+        }
+        response.setHeader("Connection", "close");
+        if (!response.isCommitted()) {
+            response.sendError(timedOut ? 408 : 400);
         }
     }
 

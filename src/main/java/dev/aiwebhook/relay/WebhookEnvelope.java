@@ -132,9 +132,14 @@ public class WebhookEnvelope {
         if (body == null || body.length == 0) {
             throw new RejectedRequest(400, "invalid_json", null, "The body is empty; send one JSON object.");
         }
-        int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
+        // parsed as text, not bytes: Jackson would otherwise guess UTF-16 or UTF-32 from the bytes (the gate
+        // has checked they are UTF-8) and skip a second byte order mark; one leading BOM is forgiven
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         try {
-            JsonNode node = json.readTree(body, start, body.length - start);
+            JsonNode node = json.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw new RejectedRequest(400, "invalid_json", null, "The body is empty; send one JSON object.");
             }
@@ -155,13 +160,18 @@ public class WebhookEnvelope {
                 throw new RejectedRequest(400, "invalid_field", path.isEmpty() ? null : path,
                         "The field '" + path + "' contains the NUL character (\\u0000), which cannot be stored.");
             }
+            if (hasLoneSurrogate(node.asText())) {
+                throw new RejectedRequest(400, "invalid_field", path.isEmpty() ? null : path,
+                        "The field '" + path + "' contains half of a surrogate pair (a \\uD800-\\uDFFF escape alone),"
+                                + " which is not a character.");
+            }
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-                if (e.getKey().indexOf('\u0000') >= 0) {
+                if (e.getKey().indexOf('\u0000') >= 0 || hasLoneSurrogate(e.getKey())) {
                     throw new RejectedRequest(400, "invalid_field", path.isEmpty() ? null : path,
-                            "A field name under '" + path + "' contains the NUL character, which cannot be stored.");
+                            "A field name under '" + path + "' contains the NUL character or half of a surrogate pair.");
                 }
                 checkText(e.getValue(), child);
             }
@@ -177,5 +187,18 @@ public class WebhookEnvelope {
                         "The number at '" + path + "' is too large or too precise to be stored.");
             }
         }
+    }
+
+    /** Escapes such as "\\uD800" alone decode to half a character, which UTF-8 (and PostgreSQL) cannot hold. */
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

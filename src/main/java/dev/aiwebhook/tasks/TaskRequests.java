@@ -12,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aiwebhook.commands.CommandException;
+import dev.aiwebhook.commands.DataFields;
 import dev.aiwebhook.commands.SessionIds;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -39,8 +40,11 @@ public class TaskRequests {
             throw CommandException.missing("data");
         }
         JsonNode params = data.path("params");
-        if (!params.isObject()) {
+        if (params.isMissingNode() || params.isNull()) {
             throw CommandException.missing("data.params");
+        }
+        if (!params.isObject()) {
+            throw CommandException.invalid("data.params", "must be an object with the command");
         }
         String action = text(data, "action_type", "data.action_type");
         if (action == null) {
@@ -77,7 +81,7 @@ public class TaskRequests {
             throw new TaskRejectedException("params.working_dir",
                     "No task roots are configured, so no task may run; set TASKS_ROOTS to the folders tasks may use.");
         }
-        String wd = text(params, "working_dir", "params.working_dir");
+        String wd = text(params, "working_dir", "data.params.working_dir");
         dir = resolve(wd == null ? props.roots().get(0) : wd);
         for (String r : props.roots()) {
             Path rootPath = resolve(r);
@@ -97,13 +101,13 @@ public class TaskRequests {
         JsonNode t = params.get("timeout");
         if (t != null && !t.isNull()) {
             if (!t.isNumber() || t.asDouble() <= 0) {
-                throw CommandException.invalid("params.timeout", "must be a positive number of seconds");
+                throw CommandException.invalid("data.params.timeout", "must be a positive number of seconds");
             }
             timeout = Math.min((long) Math.ceil(t.asDouble()), props.timeoutMax().toSeconds());
         }
         String taskId = text(data, "task_id", "data.task_id");
-        if (taskId != null && (taskId.isBlank() || taskId.length() > 200)) {
-            throw CommandException.invalid("data.task_id", "must be 1 to 200 characters");
+        if (taskId != null) {
+            DataFields.checkId("data.task_id", taskId, 200);
         }
         Map<String, Object> p = new HashMap<>();
         p.put("task_id", taskId != null ? taskId : "task-" + java.util.UUID.randomUUID().toString().substring(0, 8));
