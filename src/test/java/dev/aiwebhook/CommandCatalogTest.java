@@ -134,7 +134,7 @@ class CommandCatalogTest extends AppTestSupport {
                     .replace("\"auth-design\"", "\"" + session + "\"")
                     .replace("\"auth-adr\"", "\"auth-adr-" + run + "\"")
                     .replace("\"report-1\"", "\"report-" + run + "\"")
-                    .replace("\"/home/me/project\"", JSON.writeValueAsString(TaskCommandTest.repository().toString()));
+                    .replace("\"/home/me/project\"", JSON.writeValueAsString(TaskRepository.ensure().toString()));
             return (ObjectNode) JSON.readTree(text);
         }
     }

@@ -1,11 +1,11 @@
 package dev.aiwebhook;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,41 +17,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Local tasks on real processes and a real git repository made by the test, under the root
- * target/task-roots/allowed (configured in {@link AppTest}); shell is enabled there for sh,
+ * Local tasks on real processes and a real git repository ({@link TaskRepository}), under the
+ * root target/task-roots/allowed (configured in {@link AppTest}); shell is enabled there for sh,
  * echo and sleep only.
  */
 class TaskCommandTest extends AppTestSupport {
 
-    static final Path ROOT = Path.of("target/task-roots/allowed").toAbsolutePath();
-    static final Path REPO = ROOT.resolve("repo");
+    static final Path ROOT = TaskRepository.ROOT;
+    static final Path REPO = TaskRepository.REPO;
     static final Path OUTSIDE = Path.of("target/task-roots/outside").toAbsolutePath();
 
-    /** The small git repository under the allowed task root, made once. */
-    static Path repository() throws Exception {
-        makeRepository();
-        return REPO;
-    }
-
     @BeforeAll
-    static synchronized void makeRepository() throws Exception {
-        if (Files.exists(REPO.resolve(".git"))) {
-            return;
-        }
-        Files.createDirectories(REPO);
+    static void makeRepository() throws Exception {
+        TaskRepository.ensure();
         Files.createDirectories(OUTSIDE);
-        run(REPO, "git", "init", "-q", "-b", "main");
-        Files.writeString(REPO.resolve("README.md"), "hello\n");
-        run(REPO, "git", "add", "README.md");
-        run(REPO, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first commit");
-        Files.writeString(REPO.resolve("README.md"), "hello\nchanged\n");
-        Files.writeString(REPO.resolve("new.txt"), "untracked\n");
-        Files.createSymbolicLink(ROOT.resolve("escape"), OUTSIDE);
-    }
-
-    private static void run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", cmd)).isTrue();
+        if (!Files.exists(ROOT.resolve("escape"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(ROOT.resolve("escape"), OUTSIDE);
+        }
     }
 
     private TestClient.Reply task(String action, Object command, String dir, Map<String, ?> extra) {
@@ -128,10 +110,10 @@ class TaskCommandTest extends AppTestSupport {
         Path evil = ROOT.resolve("evil-repo");
         if (!Files.exists(evil.resolve(".git"))) {
             Files.createDirectories(evil);
-            run(evil, "git", "init", "-q");
-            run(evil, "git", "config", "core.fsmonitor", "touch " + marker + "; false");
-            run(evil, "git", "config", "core.pager", "touch " + marker);
-            run(evil, "git", "config", "alias.status", "!touch " + marker);
+            TaskRepository.run(evil, "git", "init", "-q");
+            TaskRepository.run(evil, "git", "config", "core.fsmonitor", "touch " + marker + "; false");
+            TaskRepository.run(evil, "git", "config", "core.pager", "touch " + marker);
+            TaskRepository.run(evil, "git", "config", "alias.status", "!touch " + marker);
         }
         var reply = task("git", List.of("git", "status"), evil.toString(), Map.of());
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
