@@ -11,9 +11,11 @@ import dev.aiwebhook.commands.CommandException;
 
 /**
  * Checks a command's data against its catalog schema: the JSON Schema keywords the catalog
- * uses (type, required, properties, items, enum, maxLength, maxItems, minimum, maximum). The
+ * uses (type, required, properties, items, enum, minLength, maxLength, maxItems, minimum, maximum). The
  * first failure becomes the spec's error, naming the field ({@code data.tags[2]}). A null
- * counts as absent; enums are matched case-insensitively, as the commands read them.
+ * counts as absent, and so does a blank required string (unless it declares minLength: an id
+ * given empty is invalid); enums are matched case-insensitively,
+ * as the commands read them.
  */
 final class DataSchema {
 
@@ -28,7 +30,9 @@ final class DataSchema {
         if (value.isObject()) {
             for (JsonNode required : schema.path("required")) {
                 JsonNode field = value.get(required.asText());
-                if (field == null || field.isNull()) {
+                boolean blank = field != null && field.isTextual() && field.asText().isBlank()
+                        && !schema.path("properties").path(required.asText()).has("minLength");
+                if (field == null || field.isNull() || blank) {
                     throw CommandException.missing(path + "." + required.asText());
                 }
             }
@@ -45,22 +49,33 @@ final class DataSchema {
             }
             JsonNode items = schema.get("items");
             if (items != null) {
+                // each item's type and length first (named by index), then the allowed values (named by the list)
+                JsonNode shape = items.deepCopy();
+                ((com.fasterxml.jackson.databind.node.ObjectNode) shape).remove("enum");
                 for (int i = 0; i < value.size(); i++) {
-                    if (!value.get(i).isNull() || items.has("type")) {
-                        check(value.get(i), items, path + "[" + i + "]");
+                    check(value.get(i), shape, path + "[" + i + "]");
+                }
+                JsonNode allowed = items.get("enum");
+                if (allowed != null) {
+                    for (JsonNode item : value) {
+                        if (!allowedValue(item.asText(), allowed)) {
+                            throw CommandException.invalid(path, "may hold only " + names(allowed));
+                        }
                     }
                 }
             }
         } else if (value.isTextual()) {
+            JsonNode minLength = schema.get("minLength");
+            if (minLength != null && value.asText().length() < minLength.asInt()) {
+                throw CommandException.invalid(path, "must not be empty");
+            }
             JsonNode maxLength = schema.get("maxLength");
             if (maxLength != null && value.asText().length() > maxLength.asInt()) {
                 throw CommandException.invalid(path, "is longer than " + maxLength.asInt() + " characters");
             }
             JsonNode allowed = schema.get("enum");
             if (allowed != null && !allowedValue(value.asText(), allowed)) {
-                List<String> names = new ArrayList<>();
-                allowed.forEach(a -> names.add(a.asText()));
-                throw CommandException.invalid(path, "must be one of " + String.join(", ", names));
+                throw CommandException.invalid(path, "must be one of " + names(allowed));
             }
         } else if (value.isNumber()) {
             JsonNode min = schema.get("minimum");
@@ -71,6 +86,12 @@ final class DataSchema {
                         + (min != null ? " from " + min.asText() : "") + (max != null ? " to " + max.asText() : ""));
             }
         }
+    }
+
+    private static String names(JsonNode allowed) {
+        List<String> names = new ArrayList<>();
+        allowed.forEach(a -> names.add(a.asText()));
+        return String.join(", ", names);
     }
 
     private static boolean allowedValue(String text, JsonNode allowed) {
