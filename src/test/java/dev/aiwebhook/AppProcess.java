@@ -174,7 +174,17 @@ final class AppProcess implements AutoCloseable {
     }
 
     boolean logContains(String text) throws IOException {
-        return log != null && Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        return logCount(text) > 0;
+    }
+
+    /** Lines of the current launch's output that contain {@code text}. */
+    long logCount(String text) throws IOException {
+        if (log == null || !Files.exists(log)) {
+            return 0;
+        }
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
     }
 
     String logTail(int lines) {
