@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -161,6 +162,52 @@ class CrashIT {
                 webhookId)).isEqualTo(1);
     }
 
+    @Test
+    void aWorkerStoppedPolitelyMidBatchFinishesItBeforeItsDatabaseStops() throws Exception {
+        AppProcess relay = apps.add(AppProcess.relay("polite-relay").with("LEASE", "5s")).start();
+        AppProcess worker = apps.add(AppProcess.worker("polite-worker", relay)).start();
+        TestClient client = relay.client();
+        assertThat(client.command("create_session", "batch-crash", Map.of("title", "stopped mid-batch")).status())
+                .isEqualTo(200);
+        assertThat(client.command("store_memory", "batch-crash",
+                Map.of("type", "note", "key", "blocker", "content", "first version")).status()).isEqualTo(200);
+
+        String webhookId;
+        JdbcTemplate db = worker.database();
+        CompletableFuture<Void> stopping;
+        try (Connection lock = db.getDataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement s = lock.prepareStatement(
+                    "SELECT 1 FROM memories WHERE session_id = 'batch-crash' AND key = 'blocker' FOR UPDATE")) {
+                s.executeQuery().close();
+            }
+            TestClient.Reply queued = client.webhook(batchOf100("batch-crash"));
+            webhookId = queued.body().path("id").asText();
+            AppProcess.await("the batch waits on the locked memory, half applied", Duration.ofSeconds(60),
+                    () -> db.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            + "AND query LIKE '%INSERT INTO memories%'", Integer.class) == 1);
+
+            stopping = CompletableFuture.runAsync(() -> {
+                try {
+                    worker.stop(); // SIGTERM
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            AppProcess.await("the worker is shutting down", Duration.ofSeconds(60),
+                    () -> logContains(worker, "Commencing graceful shutdown"));
+            lock.rollback();
+        } catch (java.sql.SQLException databaseGone) {
+            throw new AssertionError("the worker's database stopped before the worker did", databaseGone);
+        }
+        stopping.get(120, TimeUnit.SECONDS);
+
+        TestClient.Reply done = client.get("/webhook/" + webhookId, Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(done.body().path("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.body().path("attempts").asInt()).as("applied on its first delivery").isEqualTo(1);
+        assertThat(done.body().path("result").path("data").path("processed").asInt()).isEqualTo(100);
+    }
+
     private static String key(int n) {
         return String.format("m-%03d", n);
     }
@@ -179,6 +226,14 @@ class CrashIT {
         }
         return TestClient.json(Map.of("type", "collaborative_session_command", "command", "batch",
                 "session_id", session, "data", Map.of("commands", commands)));
+    }
+
+    private static boolean logContains(AppProcess app, String text) {
+        try {
+            return app.logContains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static int countCompleted(JdbcTemplate db, java.util.Collection<String> ids) {

@@ -39,6 +39,9 @@ public class DatabaseConfig {
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
+                // stopped by close() below, after Camel has finished the webhooks in hand; its own
+                // JVM shutdown hook would stop it at once, in parallel with the app's shutdown
+                .setRegisterShutdownHook(false)
                 // durable, like a production server: the embedded defaults turn these off
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
