@@ -84,6 +84,25 @@ final class AppProcess implements AutoCloseable {
 
     /** Launches the jar and waits until GET /health answers. */
     AppProcess start() throws IOException, InterruptedException {
+        launch();
+        awaitHealthy();
+        return this;
+    }
+
+    /**
+     * Starts several apps at once (a worker need not wait for its relay: it retries the claim),
+     * which is quicker than one after the other; returns when all of them answer.
+     */
+    static void startTogether(AppProcess... apps) throws IOException, InterruptedException {
+        for (AppProcess app : apps) {
+            app.launch();
+        }
+        for (AppProcess app : apps) {
+            app.awaitHealthy();
+        }
+    }
+
+    private void launch() throws IOException {
         if (isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -96,6 +115,9 @@ final class AppProcess implements AutoCloseable {
         INHERITED_SETTINGS.forEach(pb.environment()::remove);
         pb.environment().putAll(env);
         process = pb.start();
+    }
+
+    private void awaitHealthy() throws InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (!healthy()) {
             if (!process.isAlive()) {
@@ -107,7 +129,6 @@ final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        return this;
     }
 
     /** SIGKILL: the process ends at once; nothing of it runs any more, no shutdown hook either. */

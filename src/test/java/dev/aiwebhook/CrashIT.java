@@ -68,6 +68,8 @@ class CrashIT {
 
         assertThat(app.embeddedPostgres()).as("the killed app's PostgreSQL, still running on its DATA_DIR")
                 .isPresent();
+        Map<String, Object> atKill = app.database().queryForMap("SELECT count(*) FILTER (WHERE status = 'queued') "
+                + "AS queued, count(*) FILTER (WHERE status = 'processing') AS processing FROM relay_webhooks");
         app.start(); // same DATA_DIR: it must stop that PostgreSQL and recover the database
         JdbcTemplate db = app.database();
         AppProcess.await("every acknowledged webhook is completed", REDELIVERY,
@@ -88,7 +90,8 @@ class CrashIT {
                 + db.queryForObject("SELECT count(*) FROM memory_versions WHERE session_id = 'burst'", Integer.class);
         int stored = db.queryForObject("SELECT count(*) FROM memories WHERE session_id = 'burst'", Integer.class);
         System.out.printf("CRASH-SUMMARY test=kill-mid-burst sent=%d accepted=%d unacknowledged=%d kills=1 "
-                + "stored=%d lost=%d duplicated=%d%n", sent, acknowledged.size(), refused.get(), stored, lost, duplicated);
+                + "queued-at-kill=%s leased-at-kill=%s stored=%d lost=%d duplicated=%d%n", sent, acknowledged.size(),
+                refused.get(), atKill.get("queued"), atKill.get("processing"), stored, lost, duplicated);
 
         assertThat(lost).as("acknowledged webhooks without their memory").isZero();
         assertThat(duplicated).as("memories written twice").isZero();
@@ -100,8 +103,9 @@ class CrashIT {
 
     @Test
     void aWorkerKilledInTheMiddleOfABatchLeavesNothingAndTheRedeliveryAppliesItOnce() throws Exception {
-        AppProcess relay = apps.add(AppProcess.relay("batch-relay").with("LEASE", "5s")).start();
-        AppProcess worker = apps.add(AppProcess.worker("batch-worker", relay)).start();
+        AppProcess relay = apps.add(AppProcess.relay("batch-relay").with("LEASE", "5s"));
+        AppProcess worker = apps.add(AppProcess.worker("batch-worker", relay));
+        AppProcess.startTogether(relay, worker);
         TestClient client = relay.client();
         assertThat(client.command("create_session", "batch-crash", Map.of("title", "killed mid-batch")).status())
                 .isEqualTo(200);
@@ -164,8 +168,9 @@ class CrashIT {
 
     @Test
     void aWorkerStoppedPolitelyMidBatchFinishesItBeforeItsDatabaseStops() throws Exception {
-        AppProcess relay = apps.add(AppProcess.relay("polite-relay").with("LEASE", "5s")).start();
-        AppProcess worker = apps.add(AppProcess.worker("polite-worker", relay)).start();
+        AppProcess relay = apps.add(AppProcess.relay("polite-relay").with("LEASE", "5s"));
+        AppProcess worker = apps.add(AppProcess.worker("polite-worker", relay));
+        AppProcess.startTogether(relay, worker);
         TestClient client = relay.client();
         assertThat(client.command("create_session", "batch-crash", Map.of("title", "stopped mid-batch")).status())
                 .isEqualTo(200);

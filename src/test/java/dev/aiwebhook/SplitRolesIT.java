@@ -32,21 +32,24 @@ class SplitRolesIT {
 
     @Test
     void aWorkerOutlivesItsRelayAndResumesWhenTheRelayReturns() throws Exception {
-        AppProcess relay = apps.add(AppProcess.relay("outlive-relay")).start();
-        AppProcess worker = apps.add(AppProcess.worker("outlive-worker", relay)).start();
+        AppProcess relay = apps.add(AppProcess.relay("outlive-relay"));
+        AppProcess worker = apps.add(AppProcess.worker("outlive-worker", relay));
+        AppProcess.startTogether(relay, worker);
         List<String> before = sendSessions(relay.client(), "before", 20);
         awaitCompleted(relay, before);
 
+        long noticedBefore = logCount(worker, "Cannot claim from the relay");
+        long reachedBefore = logCount(worker, "Relay reachable again");
         relay.kill();
         AppProcess.await("the worker notices the relay is gone", Duration.ofSeconds(60),
-                () -> logContains(worker, "Cannot claim from the relay"));
+                () -> logCount(worker, "Cannot claim from the relay") > noticedBefore);
         assertThat(worker.isAlive()).as("the worker keeps running without its relay").isTrue();
         TestClient.Reply health = worker.client().get("/health", Map.of());
         assertThat(health.status()).as(health.toString()).isEqualTo(200);
 
         relay.start(); // same port and DATA_DIR
         AppProcess.await("the worker claims from the relay again", Duration.ofSeconds(60),
-                () -> logContains(worker, "Relay reachable again"));
+                () -> logCount(worker, "Relay reachable again") > reachedBefore);
         List<String> after = sendSessions(relay.client(), "after", 20);
         awaitCompleted(relay, after);
 
@@ -61,8 +64,9 @@ class SplitRolesIT {
 
     @Test
     void webhooksWaitQueuedWhileNoWorkerRunsAndAreAppliedOnceWhenOneReturns() throws Exception {
-        AppProcess relay = apps.add(AppProcess.relay("queued-relay")).start();
-        AppProcess worker = apps.add(AppProcess.worker("queued-worker", relay)).start();
+        AppProcess relay = apps.add(AppProcess.relay("queued-relay"));
+        AppProcess worker = apps.add(AppProcess.worker("queued-worker", relay));
+        AppProcess.startTogether(relay, worker);
         List<String> first = sendSessions(relay.client(), "first", 10);
         awaitCompleted(relay, first);
 
@@ -87,9 +91,10 @@ class SplitRolesIT {
 
     @Test
     void twoWorkersShareTheQueueAndNoWebhookIsAppliedTwice() throws Exception {
-        AppProcess relay = apps.add(AppProcess.relay("shared-relay")).start();
-        AppProcess one = apps.add(AppProcess.worker("worker-one", relay).with("WORKER_CONCURRENCY", "2")).start();
-        AppProcess two = apps.add(AppProcess.worker("worker-two", relay).with("WORKER_CONCURRENCY", "2")).start();
+        AppProcess relay = apps.add(AppProcess.relay("shared-relay"));
+        AppProcess one = apps.add(AppProcess.worker("worker-one", relay).with("WORKER_CONCURRENCY", "2"));
+        AppProcess two = apps.add(AppProcess.worker("worker-two", relay).with("WORKER_CONCURRENCY", "2"));
+        AppProcess.startTogether(relay, one, two);
 
         List<String> ids = sendSessions(relay.client(), "shared", 200);
         awaitCompleted(relay, ids);
@@ -149,11 +154,11 @@ class SplitRolesIT {
                 "SELECT webhook_id FROM worker_processed WHERE outcome = 'completed'", String.class));
     }
 
-    private static boolean logContains(AppProcess app, String text) {
+    private static long logCount(AppProcess app, String text) {
         try {
-            return app.logContains(text);
+            return app.logCount(text);
         } catch (Exception e) {
-            return false;
+            return 0;
         }
     }
 }
