@@ -32,6 +32,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class AppProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of(System.getProperty("app.jar", "target/ai-webhook-0.1.0-SNAPSHOT.jar"));
+    /** The JVM running the tests, not whichever java is first on the PATH. */
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     private static final Path WORK = Path.of(System.getProperty("it.dir", "target/it"));
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -108,7 +110,7 @@ final class AppProcess implements AutoCloseable {
         }
         launches++;
         log = home.resolve("launch-" + launches + ".log");
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar",
+        ProcessBuilder pb = new ProcessBuilder(JAVA.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar",
                 JAR.toAbsolutePath().toString(), "--server.port=" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
