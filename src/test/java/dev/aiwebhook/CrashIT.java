@@ -33,44 +33,34 @@ class CrashIT {
     final AppProcesses apps = new AppProcesses();
 
     @Test
-    void everyAcceptedWebhookIsAppliedExactlyOnceAfterTheAppIsKilledMidBurst() throws Exception {
+    void everyAcceptedWebhookIsAppliedExactlyOnceThoughTheAppIsKilledMidBurstThreeTimes() throws Exception {
         AppProcess app = apps.add(AppProcess.allInOne("burst").with("LEASE", "5s")).start();
         TestClient client = app.client();
         assertThat(client.command("create_session", "burst", Map.of("title", "killed mid-burst")).status())
                 .isEqualTo(200);
 
-        int sent = 200;
+        // Each round: 100 webhooks from 8 clients, SIGKILL once half of them are acknowledged,
+        // then a restart on the same DATA_DIR, which finds the killed app's PostgreSQL still
+        // running; the next round's kill lands while the earlier rounds' backlog is being applied.
+        int rounds = 3;
+        int perRound = 100;
         Map<Integer, String> accepted = new ConcurrentHashMap<>();
-        AtomicInteger refused = new AtomicInteger();
-        CountDownLatch halfAccepted = new CountDownLatch(sent / 2);
-        ExecutorService senders = Executors.newFixedThreadPool(8);
-        for (int i = 0; i < sent; i++) {
-            int n = i;
-            senders.submit(() -> {
-                try {
-                    TestClient.Reply reply = client.webhook(storeMemory("burst", key(n), n));
-                    if (reply.status() == 202) {
-                        accepted.put(n, reply.body().path("id").asText());
-                        halfAccepted.countDown();
-                    } else {
-                        refused.incrementAndGet();
-                    }
-                } catch (IllegalStateException connectionLost) {
-                    refused.incrementAndGet(); // in flight when the app died: never acknowledged
-                }
-            });
+        AtomicInteger unacknowledged = new AtomicInteger();
+        List<String> atKills = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            if (round > 0) {
+                app.start();
+            }
+            burstThenKill(app, round * perRound, perRound, accepted, unacknowledged);
+            assertThat(app.embeddedPostgres()).as("the killed app's PostgreSQL, still running on its DATA_DIR")
+                    .isPresent();
+            Map<String, Object> left = app.database().queryForMap("SELECT count(*) FILTER (WHERE status = 'queued') "
+                    + "AS queued, count(*) FILTER (WHERE status = 'processing') AS leased FROM relay_webhooks");
+            atKills.add(left.get("queued") + "q/" + left.get("leased") + "l");
         }
-        assertThat(halfAccepted.await(120, TimeUnit.SECONDS)).as("half the burst acknowledged").isTrue();
-        app.kill();
-        senders.shutdown();
-        assertThat(senders.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
         Map<Integer, String> acknowledged = Map.copyOf(accepted);
 
-        assertThat(app.embeddedPostgres()).as("the killed app's PostgreSQL, still running on its DATA_DIR")
-                .isPresent();
-        Map<String, Object> atKill = app.database().queryForMap("SELECT count(*) FILTER (WHERE status = 'queued') "
-                + "AS queued, count(*) FILTER (WHERE status = 'processing') AS processing FROM relay_webhooks");
-        app.start(); // same DATA_DIR: it must stop that PostgreSQL and recover the database
+        app.start(); // it must stop the PostgreSQL the killed app left behind, then recover
         JdbcTemplate db = app.database();
         AppProcess.await("every acknowledged webhook is completed", REDELIVERY,
                 () -> countCompleted(db, acknowledged.values()) == acknowledged.size());
@@ -89,9 +79,10 @@ class CrashIT {
                 "SELECT count(*) FROM memories WHERE session_id = 'burst' AND version > 1", Integer.class)
                 + db.queryForObject("SELECT count(*) FROM memory_versions WHERE session_id = 'burst'", Integer.class);
         int stored = db.queryForObject("SELECT count(*) FROM memories WHERE session_id = 'burst'", Integer.class);
-        System.out.printf("CRASH-SUMMARY test=kill-mid-burst sent=%d accepted=%d unacknowledged=%d kills=1 "
-                + "queued-at-kill=%s leased-at-kill=%s stored=%d lost=%d duplicated=%d%n", sent, acknowledged.size(),
-                refused.get(), atKill.get("queued"), atKill.get("processing"), stored, lost, duplicated);
+        int sent = rounds * perRound;
+        System.out.printf("CRASH-SUMMARY test=kill-mid-burst sent=%d accepted=%d unacknowledged=%d kills=%d "
+                + "queued/leased-at-each-kill=%s stored=%d lost=%d duplicated=%d%n", sent, acknowledged.size(),
+                unacknowledged.get(), rounds, String.join(",", atKills), stored, lost, duplicated);
 
         assertThat(lost).as("acknowledged webhooks without their memory").isZero();
         assertThat(duplicated).as("memories written twice").isZero();
@@ -99,6 +90,35 @@ class CrashIT {
         assertThat(stored).isBetween(acknowledged.size(), sent);
         assertThat(db.queryForObject("SELECT memory_count FROM sessions WHERE session_id = 'burst'", Integer.class))
                 .as("the session's counter").isEqualTo(stored);
+    }
+
+    /** {@code count} async store_memory webhooks from 8 clients; SIGKILL once half are acknowledged. */
+    private static void burstThenKill(AppProcess app, int first, int count, Map<Integer, String> accepted,
+            AtomicInteger unacknowledged) throws Exception {
+        TestClient client = app.client();
+        CountDownLatch halfAccepted = new CountDownLatch(count / 2);
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        for (int n = first; n < first + count; n++) {
+            String body = storeMemory("burst", key(n), n);
+            int index = n;
+            senders.submit(() -> {
+                try {
+                    TestClient.Reply reply = client.webhook(body);
+                    if (reply.status() == 202) {
+                        accepted.put(index, reply.body().path("id").asText());
+                        halfAccepted.countDown();
+                        return;
+                    }
+                } catch (IllegalStateException connectionLost) {
+                    // in flight when the app died: never acknowledged
+                }
+                unacknowledged.incrementAndGet();
+            });
+        }
+        assertThat(halfAccepted.await(120, TimeUnit.SECONDS)).as("half the burst acknowledged").isTrue();
+        app.kill();
+        senders.shutdown();
+        assertThat(senders.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
