@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The database: the server named by {@code DATABASE_URL}, or else an embedded PostgreSQL whose
- * data lives under {@code DATA_DIR/postgres} and survives restarts (run with fsync on).
+ * data lives under {@code DATA_DIR/postgres} and survives restarts (run with fsync on), also
+ * a restart after the app was killed ({@link OrphanedPostgres}).
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
@@ -33,9 +34,14 @@ public class DatabaseConfig {
         }
         Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize().resolve("postgres");
         Files.createDirectories(dir);
+        // an app killed without a shutdown leaves its PostgreSQL running on this directory
+        OrphanedPostgres.clear(dir);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
+                // stopped by close() below, after Camel has finished the webhooks in hand; its own
+                // JVM shutdown hook would stop it at once, in parallel with the app's shutdown
+                .setRegisterShutdownHook(false)
                 // durable, like a production server: the embedded defaults turn these off
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
