@@ -25,14 +25,20 @@ public class RoleEnvironment implements EnvironmentPostProcessor {
             throw new IllegalStateException("APP_ROLE must be one of all, relay, worker; got '" + role + "'");
         }
         String relayUrl = env.getProperty("app.relay-url", "");
+        // all-in-one with no RELAY_URL: the worker calls the relay's claim and result routes in
+        // process (same code, same SQL, no HTTP hop); otherwise over HTTP with the worker token
+        boolean inProcess = role.equals("all") && relayUrl.isBlank();
         if (relayUrl.isBlank()) {
             // resolved when the routes start, after the web server has its (maybe random) port
             relayUrl = "http://localhost:${local.server.port:${server.port:8080}}";
         }
+        relayUrl = relayUrl.replaceAll("/+$", "");
         env.getPropertySources().addFirst(new MapPropertySource("app-role", Map.of(
                 "app.role", role,
                 "app.relay-enabled", String.valueOf(!role.equals("worker")),
                 "app.worker-enabled", String.valueOf(!role.equals("relay")),
-                "app.relay-url", relayUrl.replaceAll("/+$", ""))));
+                "app.relay-url", relayUrl,
+                "app.worker.claim-uri", inProcess ? "direct:relay-claim" : relayUrl + "/relay/claim?httpMethod=POST",
+                "app.worker.results-uri", inProcess ? "direct:relay-results" : relayUrl + "/relay/results?httpMethod=POST")));
     }
 }
