@@ -1,9 +1,15 @@
 package dev.aiwebhook;
 
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.aiwebhook.worker.WorkerState;
 
 /** The shared running app ({@link AppTest}), a client on its real port, and its database. */
 @AppTest
@@ -13,11 +19,27 @@ abstract class AppTestSupport {
     int port;
     @Autowired
     JdbcTemplate db;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    WorkerState worker;
     TestClient client;
 
     @BeforeEach
     void connect() {
         client = new TestClient(port);
+    }
+
+    /**
+     * Stops the app's own worker from claiming, after the long-poll it may have open has
+     * returned (a webhook sent to flush it is processed); call worker.resume() when done.
+     */
+    void pauseTheWorker() throws InterruptedException {
+        worker.pause();
+        NotifyBuilder flushed = new NotifyBuilder(camel).fromRoute("worker-threads").whenDone(1).create();
+        client.command("list_agents", null, null);
+        org.assertj.core.api.Assertions.assertThat(flushed.matches(20, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(300);
     }
 
     int count(String sql, Object... args) {

@@ -4,15 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aiwebhook.worker.WorkerState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,10 +23,6 @@ class PoisonWebhookTest extends AppTestSupport {
     private static final Map<String, String> AS_WORKER = Map.of("X-Worker-Token", TestClient.WORKER_TOKEN);
     private static final Map<String, String> AS_USER = Map.of("X-API-Key", TestClient.API_KEY);
 
-    @Autowired
-    WorkerState worker;
-    @Autowired
-    CamelContext camel;
 
     private List<String> claim() {
         List<String> ids = new ArrayList<>();
@@ -54,12 +45,8 @@ class PoisonWebhookTest extends AppTestSupport {
     @Test
     void aWebhookFailingEveryAttemptBacksOffThenIsDeadWithoutBlockingOthers() throws Exception {
         String s = "poison-" + System.nanoTime();
-        worker.pause();
         try {
-            NotifyBuilder flushed = new NotifyBuilder(camel).fromRoute("worker-threads").whenDone(1).create();
-            client.command("list_agents", null, null);
-            assertThat(flushed.matches(20, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(300);
+            pauseTheWorker();
 
             String poison = client.webhook(create(s)).body().path("id").asText();
             for (int attempt = 1; attempt <= 5; attempt++) {

@@ -5,11 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aiwebhook.worker.WorkerState;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,10 +14,6 @@ import static org.awaitility.Awaitility.await;
 /** The relay's HTTP contract (SPEC §3): auth, async and sync replies, idempotency, status. */
 class RelayIntakeTest extends AppTestSupport {
 
-    @Autowired
-    CamelContext camel;
-    @Autowired
-    WorkerState worker;
     private String create(String sessionId, boolean sync) {
         return TestClient.json(Map.of("type", "collaborative_session_command", "command", "create_session",
                 "session_id", sessionId, "sync", sync, "data", Map.of("title", "t")));

@@ -12,12 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aiwebhook.worker.WorkerState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,10 +26,6 @@ class SyncWaitersTest extends AppTestSupport {
 
     private static final int CALLERS = 32;
 
-    @Autowired
-    WorkerState worker;
-    @Autowired
-    CamelContext camel;
 
     private String session(String prefix) {
         String s = prefix + "-" + System.nanoTime();
@@ -86,13 +78,8 @@ class SyncWaitersTest extends AppTestSupport {
     void syncCallersGetTheirOwnResultAfterARedelivery() throws Exception {
         String s = session("redelivered");
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-        worker.pause();
         try {
-            // flush the long-poll that may already be open, so only the test's worker claims
-            NotifyBuilder flushed = new NotifyBuilder(camel).fromRoute("worker-threads").whenDone(1).create();
-            client.command("list_agents", null, null);
-            assertThat(flushed.matches(20, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(300);
+            pauseTheWorker();
 
             List<Future<TestClient.Reply>> replies = new ArrayList<>();
             for (int i = 0; i < CALLERS; i++) {
