@@ -168,5 +168,13 @@ class McpTest extends AppTestSupport {
                 .isEqualTo(401);
         assertThat(client.post("/mcp", "not json", mcp.headers()).body().at("/error/code").asInt()).isEqualTo(-32700);
         assertThat(client.request("GET", "/mcp", null, mcp.headers()).status()).isEqualTo(405);
+
+        // a web page of another origin is refused (DNS rebinding), even with the key; this host's own is not
+        Map<String, String> foreign = new HashMap<>(mcp.headers());
+        foreign.put("Origin", "http://evil.example");
+        assertThat(client.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}", foreign).status()).isEqualTo(403);
+        Map<String, String> own = new HashMap<>(mcp.headers());
+        own.put("Origin", "http://localhost:" + port);
+        assertThat(client.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}", own).status()).isEqualTo(200);
     }
 }

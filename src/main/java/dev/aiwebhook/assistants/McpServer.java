@@ -60,6 +60,12 @@ public class McpServer {
         String sessionId = exchange.getMessage().getHeader(SESSION_HEADER, String.class);
         String protocolHeader = exchange.getMessage().getHeader("MCP-Protocol-Version", String.class);
         exchange.setProperty(METHOD, "");
+        if (!sameOrigin(exchange.getMessage().getHeader("Origin", String.class),
+                exchange.getMessage().getHeader("Host", String.class))) {
+            // MCP over HTTP: a browser page of another site must not reach a local server (DNS rebinding)
+            reply(exchange, 403, error(null, -32000, "Forbidden: requests from a web page of another origin are refused."));
+            return;
+        }
         if ("DELETE".equals(httpMethod)) {
             boolean ended = sessions.end(sessionId, clientId);
             reply(exchange, ended ? 204 : 404, ended ? null : error(null, -32001, "Session not found"));
@@ -113,6 +119,21 @@ public class McpServer {
             case "tools/list" -> reply(exchange, 200, result(id, toolList()));
             case "tools/call" -> call(exchange, id, message.path("params"));
             default -> reply(exchange, 200, error(id, -32601, "Method not found: " + method));
+        }
+    }
+
+    /** No Origin (a desktop or server client), or a web page served by this same host and port. */
+    static boolean sameOrigin(String origin, String host) {
+        if (origin == null || origin.isBlank()) {
+            return true;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(origin.trim());
+            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            return host != null && uri.getHost() != null && (authority.equalsIgnoreCase(host)
+                    || (uri.getPort() < 0 && host.equalsIgnoreCase(uri.getHost() + ":" + ("https".equals(uri.getScheme()) ? 443 : 80))));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
