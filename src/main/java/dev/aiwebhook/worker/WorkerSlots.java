@@ -29,15 +29,12 @@ public class WorkerSlots {
         if (free.tryAcquire(1, TimeUnit.SECONDS)) {
             n = 1 + free.drainPermits();
         }
-        // kept as a property too: an in-process claim replaces the message's headers
-        exchange.setProperty(CLAIM_MAX, n);
         exchange.getMessage().setHeader(CLAIM_MAX, n);
     }
 
     /** After the claim: give back the slots nothing was claimed for (all of them if the claim failed). */
     public void giveBackUnused(Exchange exchange) {
-        int taken = exchange.getProperty(CLAIM_MAX, 0, Integer.class);
-        exchange.removeProperty(CLAIM_MAX);
+        int taken = exchange.getMessage().getHeader(CLAIM_MAX, 0, Integer.class);
         Object body = exchange.getMessage().getBody();
         int claimed = body instanceof JsonNode node && node.isArray() ? node.size() : 0;
         if (taken > claimed) {
