@@ -94,7 +94,9 @@ class McpTest extends AppTestSupport {
         for (JsonNode tool : tools) {
             assertThat(tool.path("description").asText()).isNotBlank().doesNotContain("\n");
             assertThat(tool.at("/inputSchema/type").asText()).isEqualTo("object");
-            schemas.getSchema(tool.get("inputSchema")); // a usable JSON Schema
+            // the tool's own example arguments satisfy its input schema
+            JsonNode example = catalog.named(tool.path("name").asText()).orElseThrow().exampleArguments();
+            assertThat(schemas.getSchema(tool.get("inputSchema")).validate(example)).as(tool.path("name").asText()).isEmpty();
         }
         JsonNode store = tools.get(names.indexOf("store_memory"));
         assertThat(store.at("/inputSchema/required").toString()).contains("session_id", "type", "content");

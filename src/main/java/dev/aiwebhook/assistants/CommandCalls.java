@@ -2,6 +2,7 @@ package dev.aiwebhook.assistants;
 
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -20,12 +21,10 @@ import dev.aiwebhook.relay.WebhookEnvelope;
 public class CommandCalls {
 
     private final CommandCatalog catalog;
-    private final ToolArguments arguments;
     private final WebhookEnvelope envelope;
 
-    public CommandCalls(CommandCatalog catalog, ToolArguments arguments, WebhookEnvelope envelope) {
+    public CommandCalls(CommandCatalog catalog, WebhookEnvelope envelope) {
         this.catalog = catalog;
-        this.arguments = arguments;
         this.envelope = envelope;
     }
 
@@ -37,9 +36,9 @@ public class CommandCalls {
                         "Unknown command '" + name + "'; GET /openapi.json lists them."));
         byte[] body = exchange.getMessage().getBody(byte[].class);
         ObjectNode args = body == null || body.length == 0
-                ? new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                ? JsonNodeFactory.instance.objectNode()
                 : envelope.readObject(body);
         exchange.getMessage().removeHeader("command");
-        exchange.getMessage().setBody(arguments.webhook(command, args).toString().getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setBody(command.webhook(args).toString().getBytes(StandardCharsets.UTF_8));
     }
 }

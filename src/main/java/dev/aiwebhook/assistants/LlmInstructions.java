@@ -3,8 +3,6 @@ package dev.aiwebhook.assistants;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -67,7 +65,7 @@ public class LlmInstructions {
         out.append(tier.equals("full") ? "Commands (C D):\n" : "C D examples:\n");
         for (CatalogCommand command : catalog.commands()) {
             if (command.inTier(tier)) {
-                out.append(command.name()).append(' ').append(exampleData(command)).append('\n');
+                out.append(command.name()).append(' ').append(command.exampleArguments()).append('\n');
             }
         }
         if (tier.equals("full")) {
@@ -79,19 +77,5 @@ public class LlmInstructions {
 
     private boolean hasTaskCommand(String tier) {
         return catalog.commands().stream().anyMatch(c -> c.isTask() && c.inTier(tier));
-    }
-
-    /** The example's data, with its session_id moved inside (one shape for every line). */
-    static String exampleData(CatalogCommand command) {
-        JsonNode example = command.example();
-        ObjectNode data = example.path("data").isObject() ? (ObjectNode) example.get("data").deepCopy()
-                : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        if (example.has("session_id")) {
-            ObjectNode withSession = data.objectNode();
-            withSession.set("session_id", example.get("session_id"));
-            withSession.setAll(data);
-            data = withSession;
-        }
-        return data.toString();
     }
 }

@@ -186,7 +186,7 @@ public class McpServer {
         String clientId = exchange.getMessage().getHeader("clientId", String.class);
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader("clientId", clientId);
-        exchange.getMessage().setBody(arguments.webhook(command, given).toString().getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setBody(command.webhook(given).toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** After the intake: its reply (the command's result, or 202 still processing) as a tool result. */

@@ -78,7 +78,7 @@ public class OpenApiDocument {
             request.put("required", true);
             ObjectNode media = request.putObject("content").putObject("application/json");
             media.set("schema", componentRefs(arguments.schema(command)));
-            media.set("example", arguments.example(command));
+            media.set("example", command.exampleArguments());
             ObjectNode responses = post.putObject("responses");
             responses.set("200", jsonResponse("The command's result.", successSchema(command)));
             responses.set("202", jsonResponse("Not finished within the wait: poll status_url.", ref("Accepted")));

@@ -11,9 +11,10 @@ import org.springframework.stereotype.Component;
 import dev.aiwebhook.catalog.CatalogCommand;
 
 /**
- * A command as a tool call: its arguments are the fields of its {@code data} plus
- * {@code session_id}, one flat object, which is what GPT Actions and MCP clients fill in best.
- * Shared by POST /commands/{command}, the OpenAPI document and the MCP tools.
+ * The JSON Schema of a command's arguments as a tool call: the fields of its {@code data} plus
+ * {@code session_id}, one flat object, which is what GPT Actions and MCP clients fill in best
+ * ({@link CatalogCommand#webhook} turns them back into a webhook). Shared by the OpenAPI
+ * document and the MCP tools.
  */
 @Component
 public class ToolArguments {
@@ -47,34 +48,5 @@ public class ToolArguments {
             schema.set("required", required);
         }
         return schema;
-    }
-
-    /** The webhook body that carries a call: type, command, session_id, data, sync. */
-    public ObjectNode webhook(CatalogCommand command, ObjectNode arguments) {
-        ObjectNode data = arguments.deepCopy();
-        JsonNode sessionId = data.remove("session_id");
-        ObjectNode webhook = JSON.createObjectNode();
-        webhook.put("type", command.webhookType());
-        if (!command.isTask()) {
-            webhook.put("command", command.name());
-        }
-        if (sessionId != null && !sessionId.isNull()) {
-            webhook.set("session_id", sessionId);
-        }
-        webhook.put("sync", true);
-        webhook.set("data", data);
-        return webhook;
-    }
-
-    /** The catalog's example as arguments. */
-    public ObjectNode example(CatalogCommand command) {
-        ObjectNode arguments = JSON.createObjectNode();
-        if (command.example().has("session_id")) {
-            arguments.set("session_id", command.example().get("session_id"));
-        }
-        if (command.example().path("data").isObject()) {
-            arguments.setAll((ObjectNode) command.example().get("data"));
-        }
-        return arguments;
     }
 }

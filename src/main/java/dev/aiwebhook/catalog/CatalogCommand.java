@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -56,16 +57,40 @@ public record CatalogCommand(String name, List<String> aliases, String webhookTy
         return "full".equals(tier) || tiers.contains(tier);
     }
 
-    /** The whole webhook body for this command's example, in sync mode. */
-    public ObjectNode examplePayload() {
-        ObjectNode payload = example.deepCopy();
-        ObjectNode body = payload.objectNode();
-        body.put("type", webhookType);
-        if (!isTask()) {
-            body.put("command", name);
+    /**
+     * A call's arguments as one flat object: session_id (when given) and the data fields. This
+     * is what GPT Actions, MCP tools and the instruction lines carry.
+     */
+    public ObjectNode exampleArguments() {
+        ObjectNode arguments = JsonNodeFactory.instance.objectNode();
+        if (example.has("session_id")) {
+            arguments.set("session_id", example.get("session_id"));
         }
-        body.put("sync", true);
-        body.setAll(payload);
-        return body;
+        if (example.path("data").isObject()) {
+            arguments.setAll((ObjectNode) example.get("data").deepCopy());
+        }
+        return arguments;
+    }
+
+    /** The webhook body that carries a call with these arguments, in sync mode. */
+    public ObjectNode webhook(ObjectNode arguments) {
+        ObjectNode data = arguments.deepCopy();
+        JsonNode sessionId = data.remove("session_id");
+        ObjectNode webhook = JsonNodeFactory.instance.objectNode();
+        webhook.put("type", webhookType);
+        if (!isTask()) {
+            webhook.put("command", name);
+        }
+        if (sessionId != null && !sessionId.isNull()) {
+            webhook.set("session_id", sessionId);
+        }
+        webhook.put("sync", true);
+        webhook.set("data", data);
+        return webhook;
+    }
+
+    /** The whole webhook body for this command's example. */
+    public ObjectNode examplePayload() {
+        return webhook(exampleArguments());
     }
 }
