@@ -1,10 +1,10 @@
 -- Insert, or update the memory with this key (the trigger keeps the previous version in
--- memory_versions and bumps version). Without a key: <type>_<n>, n one above the highest used.
+-- memory_versions and bumps version). Without a key: <type>_<n>, n one above the highest used
+-- (app_next_memory_key, an index probe; require-session holds the session's lock, so no two
+-- stores can pick the same n).
 INSERT INTO memories (session_id, key, type, content, tags)
 SELECT :#session_id,
-       COALESCE(NULLIF(:#key, ''), :#type || '_' || (
-           SELECT COALESCE(max(substring(key FROM '^' || :#type || '_([0-9]+)$')::numeric), 0) + 1
-           FROM memories WHERE session_id = :#session_id)),
+       COALESCE(NULLIF(:#key, ''), app_next_memory_key(:#session_id, :#type)),
        :#type,
        CAST(:#content AS jsonb),
        ARRAY(SELECT jsonb_array_elements_text(CAST(:#tags AS jsonb)))

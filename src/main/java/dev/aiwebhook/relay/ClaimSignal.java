@@ -14,6 +14,8 @@ public class ClaimSignal {
 
     static final String GENERATION = "claimGeneration";
     static final String DONE = "claimDone";
+    /** Set by a worker on its claiming exchange when its last claim got fewer webhooks than it asked for. */
+    public static final String DRAINED = "claimQueueDrained";
     private static final long RECHECK_MS = 1000;
 
     private final Object monitor = new Object();
@@ -26,9 +28,21 @@ public class ClaimSignal {
         }
     }
 
-    /** Before a claim query: remember which wake-ups have been seen. */
-    public void mark(Exchange exchange) {
+    /**
+     * Before a claim query: remember which wake-ups have been seen. A worker that claims again
+     * with the same exchange (the in-process worker), after a claim that emptied the queue
+     * ({@link #DRAINED}), first waits for a wake-up newer than that claim: the query would
+     * find nothing, and it is the most expensive statement of the relay.
+     */
+    public void mark(Exchange exchange) throws InterruptedException {
+        Long seen = exchange.getProperty(GENERATION, Long.class);
+        boolean drained = Boolean.TRUE.equals(exchange.removeProperty(DRAINED));
+        long deadline = exchange.getProperty(WorkClaims.DEADLINE, Long.class);
         synchronized (monitor) {
+            long wait = Math.min(RECHECK_MS, deadline - System.currentTimeMillis());
+            if (drained && seen != null && seen == generation && wait > 0) {
+                monitor.wait(wait);
+            }
             exchange.setProperty(GENERATION, generation);
         }
     }

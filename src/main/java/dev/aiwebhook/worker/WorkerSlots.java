@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.config.AppProperties;
+import dev.aiwebhook.relay.ClaimSignal;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +40,7 @@ public class WorkerSlots {
         int claimed = body instanceof JsonNode node && node.isArray() ? node.size() : 0;
         if (taken > claimed) {
             free.release(taken - claimed);
+            exchange.setProperty(ClaimSignal.DRAINED, true);
         }
         exchange.getMessage().setHeader(CLAIM_MAX, Math.min(taken, claimed));
     }

@@ -1,0 +1,127 @@
+package dev.aiwebhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
+import org.apache.camel.component.sql.SqlEndpoint;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The storage choices made for speed keep the behaviour: memory keys numbered by an index probe
+ * (V4) under concurrent writers, search bounded to the newest matches, and SQL endpoints that
+ * tell camel-sql their parameter count (so statements are prepared once per connection).
+ */
+class StorageAtScaleTest extends AppTestSupport {
+
+    @Autowired
+    DataSource dataSource;
+
+    private String session(String prefix) {
+        String s = prefix + "-" + System.nanoTime();
+        client.command("create_session", s, Map.of("title", prefix));
+        return s;
+    }
+
+    @Test
+    void concurrentStoresWithoutAKeyEachGetTheirOwnNumber() throws Exception {
+        String s = session("keys");
+        client.command("store_memory", s, Map.of("type", "idea", "key", "idea_41", "content", "set by hand"));
+        client.command("store_memory", s, Map.of("type", "idea", "key", "idea_7x", "content", "not a number"));
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Future<TestClient.Reply>> replies = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String content = "concurrent " + i;
+            replies.add(pool.submit(() -> new TestClient(port).command("store_memory", s, Map.of("type", "idea", "content", content))));
+        }
+        List<String> keys = new ArrayList<>();
+        for (Future<TestClient.Reply> r : replies) {
+            TestClient.Reply reply = r.get();
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.data().path("action").asText()).isEqualTo("created");
+            keys.add(reply.data().path("key").asText());
+        }
+        pool.shutdown();
+        List<String> expected = new ArrayList<>();
+        for (int n = 42; n < 42 + 24; n++) {
+            expected.add("idea_" + n);
+        }
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND version = 1", s)).isEqualTo(26);
+        assertThat(client.command("store_memory", s, Map.of("type", "note", "content", "first note")).data().path("key").asText())
+                .isEqualTo("note_1");
+        assertCountersMatchRows(s);
+    }
+
+    @Test
+    void theKeyNumberIsAnIndexProbeNotAScanOfTheSession() {
+        String plan = String.join("\n", db.queryForList("""
+                EXPLAIN SELECT COALESCE(max(substring(m.key FROM '_([0-9]+)$')::numeric), 0) + 1
+                FROM memories m WHERE m.session_id = 'x' AND substring(m.key FROM '^(.*)_[0-9]+$') = 'idea'""", String.class));
+        assertThat(plan).contains("memories_key_number_idx").contains("Limit");
+    }
+
+    @Test
+    void searchRanksOnlyTheNewestFiveHundredMatchesOfAKind() {
+        String s = session("bounded");
+        String word = "zb" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
+        // the oldest chunk is the best match by far; 500 newer ones mention the word once
+        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'best', ?)",
+                s, (word + " ").repeat(40));
+        db.update("""
+                INSERT INTO conversation_chunks (session_id, chunk_id, content)
+                SELECT ?, 'c' || g, 'one mention of ' || ? || ' among other words ' || g FROM generate_series(1, 500) g""", s, word);
+        var hits = client.command("search", s, Map.of("query", word, "kinds", List.of("chunks"), "limit", 5)).data().path("hits");
+        assertThat(hits).hasSize(5);
+        assertThat(hits.findValuesAsText("id")).doesNotContain("best");
+
+        // one newer match less, and the best one is within the newest 500: it ranks first
+        db.update("DELETE FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'c1'", s);
+        var again = client.command("search", s, Map.of("query", word, "kinds", List.of("chunks"), "limit", 5)).data().path("hits");
+        assertThat(again.get(0).path("id").asText()).isEqualTo("best");
+    }
+
+    @Test
+    void everySqlEndpointKnowsItsParameterCountAsPostgresqlCountsIt() throws Exception {
+        Exchange exchange = new DefaultExchange(camel);
+        DefaultSqlPrepareStatementStrategy strategy = new DefaultSqlPrepareStatementStrategy();
+        int counted = 0;
+        int plannedEachCall = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (var endpoint : camel.getEndpoints()) {
+                if (!(endpoint instanceof SqlEndpoint sql)) {
+                    continue;
+                }
+                String text;
+                try (var in = ResourceHelper.resolveMandatoryResourceAsInputStream(camel, sql.getQuery())) {
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                // as camel-sql does: the placeholder '#' becomes '?', then the named parameters become '?'
+                String prepared = strategy.prepareQuery(text.replace("#", "?"), true, exchange);
+                int driverCount = c.prepareStatement(prepared).getParameterMetaData().getParameterCount();
+                if (text.contains("-- Planned on every call")) {
+                    assertThat(sql.getParametersCount()).as(sql.getQuery()).isZero();
+                    plannedEachCall++;
+                } else {
+                    assertThat(sql.getParametersCount()).as(sql.getQuery()).isEqualTo(driverCount);
+                    counted += driverCount > 0 ? 1 : 0;
+                }
+            }
+        }
+        assertThat(counted).isGreaterThan(30);
+        assertThat(plannedEachCall).isEqualTo(1);
+    }
+}
