@@ -102,7 +102,7 @@ public final class Benchmark {
     }
 
     private void runAll(String repo) throws Exception {
-        int n = full ? 2000 : 200;
+        int n = full ? 2000 : 100;
         warmUp();
 
         seq.set(0);
@@ -132,8 +132,8 @@ public final class Benchmark {
                         "params", Map.of("command", List.of("git", "status"), "working_dir", repo))))));
 
         // the database grows: memories in 1,000 other sessions, and conversation chunks
-        int memories = full ? 1_000_000 : 20_000;
-        int chunks = full ? 1_000_000 : 20_000;
+        int memories = full ? 1_000_000 : 10_000;
+        int chunks = full ? 1_000_000 : 10_000;
         new BulkData(app).load(memories, chunks, data);
 
         stored = count("SELECT count(*) FROM memories");
@@ -152,7 +152,7 @@ public final class Benchmark {
             post(cmd("create_session", "bench-c" + c, Map.of("title", "client " + c)));
         }
         long before = count("SELECT count(*) FROM memories WHERE session_id LIKE 'bench-c%'");
-        int burst = full ? 20000 : 2000;
+        int burst = full ? 20000 : 1000;
         measureClients("store_memory, sync, 16 clients (own sessions)", 50, null, burst, 16, client -> post(cmd("store_memory",
                 sessions.get(client), Map.of("type", "note", "content", "n" + seq.incrementAndGet()))));
         long added = count("SELECT count(*) FROM memories WHERE session_id LIKE 'bench-c%'") - before;
@@ -164,7 +164,7 @@ public final class Benchmark {
                 "bench-mem", Map.of("type", "note", "content", "n" + seq.incrementAndGet()))));
 
         long queuedBefore = count("SELECT count(*) FROM relay_webhooks");
-        measure("async intake (202), 16 clients", null, null, full ? 20000 : 3000, 16, () -> send(cmd("store_memory",
+        measure("async intake (202), 16 clients", null, null, full ? 20000 : 1500, 16, () -> send(cmd("store_memory",
                 "bench-mem", Map.of("type", "note", "content", "async " + seq.incrementAndGet()))
                 .replace("\"sync\":true", "\"sync\":false"), 202));
         long drainStart = System.nanoTime();
@@ -179,7 +179,7 @@ public final class Benchmark {
     /** Unmeasured traffic of every kind, so both JVMs run compiled code before the first figure. */
     private void warmUp() throws Exception {
         post(cmd("create_session", "bench-warm", Map.of("title", "warm-up")));
-        for (int i = 0; i < (full ? 3000 : 1500); i++) {
+        for (int i = 0; i < (full ? 3000 : 800); i++) {
             switch (i % 5) {
                 case 0 -> post(cmd("create_session", "bench-warm-" + i, Map.of("title", "warm")));
                 case 1 -> post(cmd("store_memory", "bench-warm", Map.of("type", "note", "content", "warm " + i, "tags", List.of("w"))));
