@@ -10,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+
+import javax.sql.DataSource;
 
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,7 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>{@link #close()} kills the app and any embedded PostgreSQL it left running, so a failed
  * test leaves no process behind.
  */
-final class AppProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of(System.getProperty("app.jar", "target/ai-webhook-0.1.0-SNAPSHOT.jar"));
     /** The JVM running the tests, not whichever java is first on the PATH. */
@@ -45,6 +48,8 @@ final class AppProcess implements AutoCloseable {
     private final Path home;
     private final int port;
     private final Map<String, String> env = new LinkedHashMap<>();
+    /** Quick to start and small, for tests; {@link #asUserRunsIt()} drops them. */
+    private List<String> jvmOptions = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
     private Process process;
     private Path log;
     private int launches;
@@ -65,7 +70,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Relay and worker in one process, on an embedded PostgreSQL under its own DATA_DIR. */
-    static AppProcess allInOne(String name) throws IOException {
+    public static AppProcess allInOne(String name) throws IOException {
         return new AppProcess(name, "all");
     }
 
@@ -79,13 +84,23 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** An environment variable for every later launch. */
-    AppProcess with(String variable, String value) {
+    public AppProcess with(String variable, String value) {
         env.put(variable, value);
         return this;
     }
 
+    /**
+     * Launched as a user runs it: the JVM's default options, and the app's own default for the
+     * settings the tests shorten.
+     */
+    public AppProcess asUserRunsIt() {
+        jvmOptions = List.of();
+        env.remove("WORKER_CLAIM_WAIT");
+        return this;
+    }
+
     /** Launches the jar and waits until GET /health answers. */
-    AppProcess start() throws IOException, InterruptedException {
+    public AppProcess start() throws IOException, InterruptedException {
         launch();
         awaitHealthy();
         return this;
@@ -110,8 +125,10 @@ final class AppProcess implements AutoCloseable {
         }
         launches++;
         log = home.resolve("launch-" + launches + ".log");
-        ProcessBuilder pb = new ProcessBuilder(JAVA.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar",
-                JAR.toAbsolutePath().toString(), "--server.port=" + port)
+        List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "--server.port=" + port));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         INHERITED_SETTINGS.forEach(pb.environment()::remove);
@@ -129,7 +146,7 @@ final class AppProcess implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(name + " did not become healthy in " + STARTUP + ":\n" + logTail(60));
             }
-            Thread.sleep(200);
+            Thread.sleep(20);
         }
     }
 
@@ -160,8 +177,18 @@ final class AppProcess implements AutoCloseable {
         return name;
     }
 
-    String url() {
+    public String url() {
         return "http://localhost:" + port;
+    }
+
+    /** This app's folder: its DATA_DIR and its launch logs are inside. */
+    public Path home() {
+        return home;
+    }
+
+    /** The operating-system process of the current launch. */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     TestClient client() {
@@ -174,13 +201,18 @@ final class AppProcess implements AutoCloseable {
      * app was killed: its PostgreSQL may outlive it.
      */
     JdbcTemplate database() throws IOException {
+        return new JdbcTemplate(dataSource());
+    }
+
+    /** The same database as {@link #database()}, for plain JDBC. */
+    public DataSource dataSource() throws IOException {
         List<String> pid = Files.readAllLines(pgData().resolve("postmaster.pid"));
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"localhost"});
         ds.setPortNumbers(new int[] {Integer.parseInt(pid.get(3).trim())});
         ds.setDatabaseName("postgres");
         ds.setUser("postgres");
-        return new JdbcTemplate(ds);
+        return ds;
     }
 
     /** The PostgreSQL server process on this app's DATA_DIR, if one runs (whether or not the app does). */

@@ -30,7 +30,7 @@ public class SqlParameterCounts implements CamelContextConfiguration {
      * A statement whose best plan depends on its parameters' values (search) says so in its SQL
      * file; it keeps the driver's behaviour, so PostgreSQL plans it for each call's values.
      */
-    static final String PLANNED_EVERY_CALL = "-- Planned on every call";
+    public static final String PLANNED_EVERY_CALL = "-- Planned on every call";
 
     /** A named parameter as camel-sql reads it: {@code :#name} or {@code :#${expression}}. */
     private static final Pattern NAMED = Pattern.compile(":#(\\$\\{[^}]*}|[\\w.]+)");

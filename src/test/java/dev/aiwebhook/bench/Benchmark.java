@@ -1,5 +1,6 @@
 package dev.aiwebhook.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aiwebhook.AppProcess;
+import dev.aiwebhook.TestClient;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -45,17 +50,17 @@ public final class Benchmark {
     private final boolean full;
     private final int rounds;
     private final String base;
-    private final BenchApp app;
+    private final DataSource database;
     private final CloseableHttpClient http;
     private final List<Map<String, Object>> scenarios = new ArrayList<>();
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
 
-    private Benchmark(boolean full, int rounds, BenchApp app) {
+    private Benchmark(boolean full, int rounds, AppProcess app) throws IOException {
         this.full = full;
         this.rounds = rounds;
-        this.app = app;
-        this.base = "http://localhost:" + app.port;
+        this.database = app.dataSource();
+        this.base = app.url();
         this.http = HttpClients.custom().setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(64).setMaxConnPerRoute(64).build()).build();
     }
@@ -63,27 +68,28 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         boolean full = "full".equalsIgnoreCase(System.getenv().getOrDefault("BENCH_SCALE", "small"));
         int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
-        Path jar = Path.of(System.getProperty("app.jar", "target/ai-webhook-0.1.0-SNAPSHOT.jar"));
-        Path home = Files.createTempDirectory("ai-webhook-bench-");
-        Path repo = home.resolve("repo");
-        Files.createDirectories(repo);
-        run(repo, "git", "init", "-q");
-        Files.writeString(repo.resolve("a.txt"), "a\n");
-
         Map<String, Object> settings = new LinkedHashMap<>();
         Map<String, Object> baseline;
         Benchmark b;
-        try (BenchApp app = BenchApp.start(jar, home.resolve("data"), home)) {
+        try (AppProcess app = AppProcess.allInOne("bench").asUserRunsIt()) {
+            Path repo = app.home().resolve("repo");
+            Files.createDirectories(repo);
+            run(repo, "git", "init", "-q");
+            Files.writeString(repo.resolve("a.txt"), "a\n");
+            app.with("TASKS_ROOTS", app.home().toString());
+            long t0 = System.nanoTime();
+            app.start();
+            double startupMs = (System.nanoTime() - t0) / 1e6;
             b = new Benchmark(full, rounds, app);
             b.runAll(repo.toString());
             baseline = b.baseline();
             settings.put("scale", full ? "full" : "small");
             settings.put("rounds", rounds);
-            settings.put("app", "java -jar " + jar.getFileName() + ", APP_ROLE=all, default JVM options");
+            settings.put("app", "java -jar, APP_ROLE=all, default JVM options, its own process");
             settings.put("database", "embedded PostgreSQL 17, fsync=on, synchronous_commit=on (the default run)");
             settings.put("cpus", Runtime.getRuntime().availableProcessors());
-            settings.put("startup_ms", Math.round(app.startupMs));
-            settings.put("peak_rss_mb", app.peakRssMb());
+            settings.put("startup_ms", Math.round(startupMs));
+            settings.put("peak_rss_mb", peakRssMb(app.handle().pid()));
             settings.put("client", "Apache HttpClient 5, keep-alive, in another JVM on the same cores");
         }
         double ratio = b.opsOf("store_memory, sync, 16 clients (own sessions)")
@@ -134,7 +140,7 @@ public final class Benchmark {
         // the database grows: memories in 1,000 other sessions, and conversation chunks
         int memories = full ? 1_000_000 : 10_000;
         int chunks = full ? 1_000_000 : 10_000;
-        new BulkData(app).load(memories, chunks, data);
+        new BulkData(database).load(memories, chunks, data);
 
         stored = count("SELECT count(*) FROM memories");
         measure("store_memory, sync (" + fmt(stored) + " memories stored)", 50, 5.0, n, 1, () -> post(cmd("store_memory",
@@ -211,7 +217,7 @@ public final class Benchmark {
      * beside each the naive query on the same database: rank every match, keep the top 10.
      */
     private void searchClasses(int n) throws Exception {
-        for (Map.Entry<String, List<String>> e : BulkData.searchPairs(app, full).entrySet()) {
+        for (Map.Entry<String, List<String>> e : BulkData.searchPairs(database).entrySet()) {
             String cls = e.getKey();
             List<String> pairs = e.getValue();
             AtomicInteger i = new AtomicInteger();
@@ -225,7 +231,7 @@ public final class Benchmark {
         int reps = Math.min(pairs.size(), full ? 20 : 30);
         long[] lat = new long[reps];
         long matches = 0;
-        try (Connection c = app.jdbc(); PreparedStatement st = c.prepareStatement("""
+        try (Connection c = database.getConnection(); PreparedStatement st = c.prepareStatement("""
                 SELECT chunk_id, ts_rank_cd(search_vector, q) AS r
                 FROM conversation_chunks, app_search_query(?) AS q
                 WHERE search_vector @@ q ORDER BY r DESC LIMIT 10""");
@@ -262,7 +268,7 @@ public final class Benchmark {
      * the claim and its commit, and the hand-off to a worker thread.
      */
     private void intakeToWorkerStart(String session) throws Exception {
-        try (Connection c = app.jdbc(); PreparedStatement st = c.prepareStatement("""
+        try (Connection c = database.getConnection(); PreparedStatement st = c.prepareStatement("""
                 SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - w.received_at) * 1000),
                        count(*)
                 FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id
@@ -280,7 +286,7 @@ public final class Benchmark {
     /** The same row as store_memory, written by plain JDBC on the same database. */
     private Map<String, Object> baseline() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Connection c = app.jdbc(); var st = c.createStatement()) {
+        try (Connection c = database.getConnection(); var st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY, session_id text, key text, "
                     + "type text, content jsonb, tags text[], created_at timestamptz DEFAULT now())");
         }
@@ -298,7 +304,7 @@ public final class Benchmark {
         AtomicInteger left = new AtomicInteger(rows);
         List<Connection> conns = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            conns.add(app.jdbc());
+            conns.add(database.getConnection());
         }
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
@@ -433,7 +439,7 @@ public final class Benchmark {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = app.jdbc(); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = database.getConnection(); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -451,7 +457,7 @@ public final class Benchmark {
 
     private int send(String body, int expected) throws Exception {
         HttpPost post = new HttpPost(base + "/webhook");
-        post.setHeader("X-API-Key", BenchApp.KEY);
+        post.setHeader("X-API-Key", TestClient.API_KEY);
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
         return http.execute(post, r -> {
             String text = EntityUtils.toString(r.getEntity());
@@ -499,6 +505,16 @@ public final class Benchmark {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    /** A process's peak resident memory so far (VmHWM), in MB. */
+    private static long peakRssMb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
     }
 
     private static void run(Path dir, String... cmd) throws Exception {

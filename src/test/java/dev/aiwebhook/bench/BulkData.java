@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import javax.sql.DataSource;
+
 /**
  * The benchmark's data at scale, written by SQL into the app's database, through the same
  * triggers as the app's own writes (search vectors, counters): memories spread over 1,000
@@ -25,16 +27,16 @@ final class BulkData {
     private static final int SESSIONS = 1000;
     private static final int STEP = 10_000;
 
-    private final BenchApp app;
+    private final DataSource database;
 
-    BulkData(BenchApp app) {
-        this.app = app;
+    BulkData(DataSource database) {
+        this.database = database;
     }
 
     void load(int memories, int chunks, Map<String, Object> data) throws Exception {
         long t0 = System.nanoTime();
         List<String> words;
-        try (Connection c = app.jdbc()) {
+        try (Connection c = database.getConnection()) {
             words = vocabulary(c);
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO sessions (session_id, title)
@@ -96,9 +98,9 @@ final class BulkData {
      * Word pairs per class, by the words' rank in the Zipf vocabulary: frequent (ranks 1-12,
      * each in a large share of all chunks), medium (ranks 100-300) and rare (the last third).
      */
-    static Map<String, List<String>> searchPairs(BenchApp app, boolean full) throws Exception {
+    static Map<String, List<String>> searchPairs(DataSource database) throws Exception {
         List<String> words;
-        try (Connection c = app.jdbc()) {
+        try (Connection c = database.getConnection()) {
             words = vocabulary(c);
         }
         Random random = new Random(42);
