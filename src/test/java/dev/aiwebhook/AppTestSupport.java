@@ -1,9 +1,7 @@
 package dev.aiwebhook;
 
-import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,15 +29,14 @@ abstract class AppTestSupport {
     }
 
     /**
-     * Stops the app's own worker from claiming, after the long-poll it may have open has
-     * returned (a webhook sent to flush it is processed); call worker.resume() when done.
+     * Stops the app's own worker from claiming: waits until its poller has no claim in flight
+     * (a claim under way when it was paused may still take queued webhooks). From then on,
+     * webhooks stay queued; call worker.resume() when done.
      */
-    void pauseTheWorker() throws InterruptedException {
+    void pauseTheWorker() {
         worker.pause();
-        NotifyBuilder flushed = new NotifyBuilder(camel).fromRoute("worker-threads").whenDone(1).create();
-        client.command("list_agents", null, null);
-        org.assertj.core.api.Assertions.assertThat(flushed.matches(20, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> camel.getInflightRepository().size("relay-poller") == 0);
     }
 
     int count(String sql, Object... args) {

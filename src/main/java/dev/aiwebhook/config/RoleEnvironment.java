@@ -35,6 +35,7 @@ public class RoleEnvironment implements EnvironmentPostProcessor {
         relayUrl = relayUrl.replaceAll("/+$", "");
         env.getPropertySources().addFirst(new MapPropertySource("app-role", Map.of(
                 "app.role", role,
+                "app.worker.in-process", String.valueOf(inProcess),
                 "app.relay-enabled", String.valueOf(!role.equals("worker")),
                 "app.worker-enabled", String.valueOf(!role.equals("relay")),
                 "app.relay-url", relayUrl,

@@ -28,22 +28,27 @@ public class ClaimSignal {
         }
     }
 
+    /** Before a claim query: remember which wake-ups have been seen. */
+    public void mark(Exchange exchange) {
+        synchronized (monitor) {
+            exchange.setProperty(GENERATION, generation);
+        }
+    }
+
     /**
-     * Before a claim query: remember which wake-ups have been seen. A worker that claims again
-     * with the same exchange (the in-process worker), after a claim that emptied the queue
-     * ({@link #DRAINED}), first waits for a wake-up newer than that claim: the query would
-     * find nothing, and it is the most expensive statement of the relay.
+     * For the in-process worker, which claims again and again with one exchange and asks not
+     * to wait at the relay (it must not hold its free slots while it waits, so the intake can
+     * hand webhooks over): after a claim that emptied the queue ({@link #DRAINED}), wait for a
+     * wake-up newer than that claim, or a recheck. The claim query would find nothing, and it
+     * is the most expensive statement of the relay.
      */
-    public void mark(Exchange exchange) throws InterruptedException {
+    public void awaitAfterDrained(Exchange exchange) throws InterruptedException {
         Long seen = exchange.getProperty(GENERATION, Long.class);
         boolean drained = Boolean.TRUE.equals(exchange.removeProperty(DRAINED));
-        long deadline = exchange.getProperty(WorkClaims.DEADLINE, Long.class);
         synchronized (monitor) {
-            long wait = Math.min(RECHECK_MS, deadline - System.currentTimeMillis());
-            if (drained && seen != null && seen == generation && wait > 0) {
-                monitor.wait(wait);
+            if (drained && seen != null && seen == generation) {
+                monitor.wait(RECHECK_MS);
             }
-            exchange.setProperty(GENERATION, generation);
         }
     }
 

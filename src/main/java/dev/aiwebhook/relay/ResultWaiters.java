@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -67,6 +68,17 @@ public class ResultWaiters {
             future.complete(String.valueOf(params.get("result")));   // as the worker sent it, key order kept
         }
         return "{\"status\":\"" + row.get("status") + "\"}";
+    }
+
+    /**
+     * The in-process worker recorded a result at the relay inside its own transaction, now
+     * committed: hand it to the caller waiting for it.
+     */
+    public void completed(@Header("webhookId") String id, @Header("resultJson") String result) {
+        CompletableFuture<String> future = waiting.get(id);
+        if (future != null && result != null) {
+            future.complete(result);
+        }
     }
 
     private static long waitMillis(Map<?, ?> params) {

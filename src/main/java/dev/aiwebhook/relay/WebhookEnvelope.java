@@ -99,6 +99,7 @@ public class WebhookEnvelope {
         p.put("client_id", clientId);
         p.put("idempotency_key", key);
         p.put("payload", root.toString());
+        p.put("type", type.asText());
         p.put("wait_ms", waitMillis(sync != null && sync.asBoolean(), waitParam));
         return p;
     }

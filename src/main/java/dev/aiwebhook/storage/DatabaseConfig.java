@@ -26,17 +26,29 @@ public class DatabaseConfig {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
 
-    /** Started only when no DATABASE_URL is set; closed (not deleted) when the app stops. */
+    /**
+     * Started only when no DATABASE_URL is set (early, by {@link EarlyPostgresStart}, while the
+     * rest of the app is built); closed (not deleted) when the app stops.
+     */
     @Bean(destroyMethod = "close")
-    public EmbeddedDatabase embeddedDatabase(AppProperties props) throws IOException {
+    public EmbeddedDatabase embeddedDatabase(AppProperties props) throws Exception {
         if (props.databaseUrl() != null && !props.databaseUrl().isBlank()) {
             return EmbeddedDatabase.none();
         }
-        Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize().resolve("postgres");
+        Path dir = embeddedDir(props.dataDir());
+        return new EmbeddedDatabase(EarlyPostgresStart.take(dir), dir);
+    }
+
+    /** Where the embedded PostgreSQL keeps its data: DATA_DIR/postgres. */
+    static Path embeddedDir(String dataDir) {
+        return Path.of(dataDir).toAbsolutePath().normalize().resolve("postgres");
+    }
+
+    static EmbeddedPostgres startEmbedded(Path dir) throws IOException {
         Files.createDirectories(dir);
         // an app killed without a shutdown leaves its PostgreSQL running on this directory
         OrphanedPostgres.clear(dir);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 // stopped by close() below, after Camel has finished the webhooks in hand; its own
@@ -48,7 +60,6 @@ public class DatabaseConfig {
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100")
                 .start();
-        return new EmbeddedDatabase(pg, dir);
     }
 
     /** Where the database is, for the pool and (without the password) for the startup log. */

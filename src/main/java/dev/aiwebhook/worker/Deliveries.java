@@ -1,5 +1,6 @@
 package dev.aiwebhook.worker;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,11 +23,13 @@ public class Deliveries {
 
     private final ObjectMapper json = new ObjectMapper();
     private final String workerId;
-    private final AppProperties.Worker settings;
+    private final int maxAttempts;
+    private final HandOff handOff;
 
-    public Deliveries(AppProperties props) {
+    public Deliveries(AppProperties props, HandOff handOff) {
         this.workerId = props.worker().id();
-        this.settings = props.worker();
+        this.maxAttempts = props.relay().maxAttempts();
+        this.handOff = handOff;
     }
 
     /** {@code {"id","payload","attempts"}} → headers webhookId, webhookType, command; body = payload. */
@@ -57,14 +60,37 @@ public class Deliveries {
 
     /** Body (a result) → the report the relay expects. */
     public String report(Exchange exchange) throws Exception {
-        Object result = exchange.getMessage().getBody();
-        JsonNode node = result instanceof JsonNode n ? n : json.valueToTree(result);
+        JsonNode node = resultOf(exchange);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("id", exchange.getMessage().getHeader("webhookId"));
         report.put("worker_id", workerId);
-        report.put("outcome", "error".equals(node.path("status").asText()) ? "failed" : "completed");
+        report.put("outcome", outcomeOf(node));
         report.put("result", node);
         return json.writeValueAsString(report);
+    }
+
+    /**
+     * In process, inside the worker's transaction: body (a result, already kept as the resultJson
+     * header) → the parameters of {@code sql/relay/record_result.sql}, as the relay would read the report.
+     */
+    public Map<String, Object> completion(Exchange exchange) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("id", exchange.getMessage().getHeader("webhookId"));
+        p.put("worker_id", workerId);
+        p.put("outcome", outcomeOf(resultOf(exchange)));
+        p.put("result", exchange.getMessage().getHeader("resultJson"));
+        p.put("error", null);
+        p.put("max_attempts", maxAttempts);
+        return p;
+    }
+
+    private JsonNode resultOf(Exchange exchange) {
+        Object result = exchange.getMessage().getBody();
+        return result instanceof JsonNode n ? n : json.valueToTree(result);
+    }
+
+    private static String outcomeOf(JsonNode result) {
+        return "error".equals(result.path("status").asText()) ? "failed" : "completed";
     }
 
     /**
@@ -113,7 +139,7 @@ public class Deliveries {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("worker_id", workerId);
         req.put("max", max);
-        req.put("wait_ms", settings.claimWait().toMillis());
+        req.put("wait_ms", handOff.claimWaitMillis());
         return json.writeValueAsString(req);
     }
 }

@@ -33,6 +33,16 @@ public class WorkerSlots {
         exchange.getMessage().setHeader(CLAIM_MAX, n);
     }
 
+    /** Takes one slot if one is free now, without waiting (the relay's in-process hand-off). */
+    public boolean tryTake() {
+        return free.tryAcquire();
+    }
+
+    /** Takes one slot, waiting for it at most {@code millis} (a sync caller's hand-off). */
+    public boolean tryTake(long millis) throws InterruptedException {
+        return free.tryAcquire(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** After the claim: give back the slots nothing was claimed for (all of them if the claim failed). */
     public void giveBackUnused(Exchange exchange) {
         int taken = exchange.getMessage().getHeader(CLAIM_MAX, 0, Integer.class);

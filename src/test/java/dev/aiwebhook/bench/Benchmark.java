@@ -264,8 +264,10 @@ public final class Benchmark {
     /**
      * Webhook accepted -> worker starts it, on the server's clock, for one session's sync
      * store_memory webhooks: from the relay's insert (received_at) to the start of the worker's
-     * transaction (worker_processed.processed_at). It covers the intake's commit, the wake-up,
-     * the claim and its commit, and the hand-off to a worker thread.
+     * transaction (worker_processed.processed_at). It covers the intake's commit and the
+     * hand-off: all-in-one, a webhook the worker has a free slot for is stored already leased
+     * and run at once (a sync session command on its caller's thread); otherwise the wake-up,
+     * the claim and its commit, and a worker thread.
      */
     private void intakeToWorkerStart(String session) throws Exception {
         try (Connection c = database.getConnection(); PreparedStatement st = c.prepareStatement("""

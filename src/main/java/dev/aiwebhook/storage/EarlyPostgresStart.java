@@ -1,0 +1,76 @@
+package dev.aiwebhook.storage;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Starts the embedded PostgreSQL the moment the configuration is known, on a thread of its own,
+ * while Spring builds the rest of the app (seconds on a small machine): the database bean then
+ * only waits for it instead of starting it. Without DATABASE_URL only; registered in
+ * META-INF/spring.factories, after the configuration files are read.
+ */
+public class EarlyPostgresStart implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+    private static final Map<Path, CompletableFuture<EmbeddedPostgres>> STARTING = new ConcurrentHashMap<>();
+
+    static {
+        // an app that failed before it took its database must not leave it running
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTING.values().forEach(started -> {
+            try {
+                started.join().close();
+            } catch (Exception ignored) {
+                // it did not start, or is stopping anyway
+            }
+        }), "postgres-untaken-stop"));
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+        Environment env = event.getEnvironment();
+        if (!env.getProperty("app.database-url", "").isBlank()) {
+            return;
+        }
+        Path dir = DatabaseConfig.embeddedDir(env.getProperty("app.data-dir", "./data"));
+        STARTING.computeIfAbsent(dir, d -> {
+            CompletableFuture<EmbeddedPostgres> started = new CompletableFuture<>();
+            Thread starter = new Thread(() -> {
+                try {
+                    started.complete(DatabaseConfig.startEmbedded(d));
+                } catch (Throwable e) {
+                    started.completeExceptionally(e);
+                }
+            }, "postgres-start");
+            starter.setDaemon(true);
+            starter.start();
+            return started;
+        });
+    }
+
+    /** The PostgreSQL started early on this directory, or a new one started now. */
+    static EmbeddedPostgres take(Path dir) throws Exception {
+        CompletableFuture<EmbeddedPostgres> started = STARTING.remove(dir);
+        if (started == null) {
+            return DatabaseConfig.startEmbedded(dir);
+        }
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** After the configuration files (and RoleEnvironment) have been applied. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

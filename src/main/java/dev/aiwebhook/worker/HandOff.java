@@ -1,0 +1,141 @@
+package dev.aiwebhook.worker;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aiwebhook.config.AppProperties;
+import dev.aiwebhook.relay.ClaimSignal;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+/**
+ * The all-in-one shortcut from the relay's intake to the worker in the same process. When the
+ * worker is running and has a free slot, the intake stores the webhook already leased to it
+ * ({@code sql/relay/enqueue_claimed.sql}) and hands the claimed item straight to a worker
+ * thread: no claim query, no wake-up of the poller. Otherwise the webhook is queued and the
+ * poller is woken, as for a worker in another process. Either way the webhook is stored before
+ * the caller hears of it, and the worker applies it through the same routes.
+ */
+@Component("handOff")
+public class HandOff {
+
+    private static final Logger log = LoggerFactory.getLogger(HandOff.class);
+
+    /** Exchange properties (never headers: a caller cannot set them). */
+    public static final String RESERVED = "handOffReserved";
+    static final String DELIVERED = "handOffDelivered";
+
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final boolean inProcess;
+    private final AppProperties props;
+    private final WorkerState worker;
+    private final WorkerSlots slots;
+    private final ClaimSignal signal;
+    private final ProducerTemplate producer;
+
+    public HandOff(@Value("${app.worker.in-process:false}") boolean inProcess, AppProperties props,
+                   WorkerState worker, WorkerSlots slots, ClaimSignal signal, @Lazy ProducerTemplate producer) {
+        this.inProcess = inProcess;
+        this.props = props;
+        this.worker = worker;
+        this.slots = slots;
+        this.signal = signal;
+        this.producer = producer;
+    }
+
+    /**
+     * Before the webhook is stored (body: the parameters of the enqueue): takes a worker slot
+     * when one is free and adds the lease's parameters. A session command whose caller waits
+     * for it waits for a slot too, as long as the caller would wait for its result; when none
+     * frees in that time it is queued, and the caller, its wait used up, gets 202 at once.
+     */
+    public void reserve(Exchange exchange) throws InterruptedException {
+        if (!inProcess || !worker.isPolling()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = exchange.getMessage().getBody(Map.class);
+        boolean slot;
+        if (runsOnCallersThread(params)) {
+            slot = slots.tryTake(((Number) params.get("wait_ms")).longValue());
+            if (!slot) {
+                params.put("wait_ms", 0L);
+            }
+        } else {
+            slot = slots.tryTake();
+        }
+        if (slot) {
+            params.put("worker_id", props.worker().id());
+            params.put("lease_seconds", props.relay().lease().toSeconds());
+            exchange.setProperty(RESERVED, true);
+        }
+    }
+
+    /** A session command (never a slow task) whose caller waits for its result. */
+    private static boolean runsOnCallersThread(Map<?, ?> params) {
+        return params.get("wait_ms") instanceof Number n && n.longValue() > 0
+                && "collaborative_session_command".equals(params.get("type"));
+    }
+
+    /**
+     * After the webhook was stored (header {@code webhook}: the new row): a reserved one is
+     * processed with its slot, and a queued one wakes the poller. A session command whose
+     * caller waits for it runs right here, on the caller's thread (one thread hand-off less
+     * each way); anything else goes to a worker thread, so the caller is answered at once, or
+     * a slow task cannot keep a sync caller past its wait.
+     */
+    public void deliver(Exchange exchange) throws Exception {
+        if (!Boolean.TRUE.equals(exchange.getProperty(RESERVED))) {
+            signal.wake();
+            return;
+        }
+        Map<?, ?> row = exchange.getMessage().getHeader("webhook", Map.class);
+        JsonNode item = json.readTree(String.valueOf(row.get("claimed")));
+        if (!runsOnCallersThread(exchange.getMessage().getBody(Map.class))) {
+            producer.sendBody("seda:webhooks", item);
+            exchange.setProperty(DELIVERED, true);
+            return;
+        }
+        exchange.setProperty(DELIVERED, true);   // run-webhook gives the slot back, whatever happens
+        try {
+            producer.sendBody("direct:run-webhook", item);
+        } catch (RuntimeException e) {
+            // the worker's routes report their own failures; should one escape, the webhook
+            // stays leased and is redelivered, and the caller gets 202 when its wait is over
+            log.warn("Webhook {} failed on its caller's thread; it will be redelivered: {}",
+                    item.path("id").asText(), e.getMessage());
+        }
+    }
+
+    /**
+     * The in-process poller, before it takes slots: after a claim that emptied the queue, wait
+     * until the relay queues a webhook it could not hand over (or a second, for retries that
+     * fall due). A worker in another process waits at the relay instead (its long-poll).
+     */
+    public void awaitQueued(Exchange exchange) throws InterruptedException {
+        if (inProcess) {
+            signal.awaitAfterDrained(exchange);
+        } else {
+            exchange.removeProperty(ClaimSignal.DRAINED);
+        }
+    }
+
+    /** How long the poller's claim waits at the relay: not at all in process (see {@link #awaitQueued}). */
+    public long claimWaitMillis() {
+        return inProcess ? 0 : props.worker().claimWait().toMillis();
+    }
+
+    /** Last: a slot that was reserved but not delivered (a replayed key, a failed insert) is given back. */
+    public void settle(Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.removeProperty(RESERVED)) && exchange.removeProperty(DELIVERED) == null) {
+            slots.giveBack();
+        }
+    }
+}
