@@ -43,19 +43,31 @@ abstract class AppTestSupport {
         return db.queryForObject(sql, Integer.class, args);
     }
 
-    /** The session's stored counters equal the rows they count, and the summary reports them. */
+    /**
+     * The session's stored counters equal the rows they count, and the summary reports them.
+     * Counters and rows are read by one statement (one snapshot): an agent may still be writing
+     * to the session (a delegated report adds an artifact), and two statements could each see a
+     * different moment of it.
+     */
     void assertCountersMatchRows(String session) {
-        var stored = db.queryForMap("SELECT memory_count, conversation_chunk_count, task_count, artifact_count"
-                + " FROM sessions WHERE session_id = ?", session);
-        var actual = db.queryForMap("""
-                SELECT (SELECT count(*) FROM memories WHERE session_id = ? AND deleted_at IS NULL) AS memory_count,
-                       (SELECT count(*) FROM conversation_chunks WHERE session_id = ?) AS conversation_chunk_count,
-                       (SELECT count(*) FROM tasks WHERE session_id = ?) AS task_count,
-                       (SELECT count(*) FROM artifacts WHERE session_id = ?) AS artifact_count""",
-                session, session, session, session);
-        actual.replaceAll((k, v) -> ((Number) v).intValue());
+        var both = db.queryForMap("""
+                SELECT s.memory_count, s.conversation_chunk_count, s.task_count, s.artifact_count,
+                       (SELECT count(*) FROM memories m WHERE m.session_id = s.session_id AND m.deleted_at IS NULL) AS memories,
+                       (SELECT count(*) FROM conversation_chunks c WHERE c.session_id = s.session_id) AS chunks,
+                       (SELECT count(*) FROM tasks t WHERE t.session_id = s.session_id) AS tasks,
+                       (SELECT count(*) FROM artifacts a WHERE a.session_id = s.session_id) AS artifacts
+                FROM sessions s WHERE s.session_id = ?""", session);
+        var stored = new java.util.LinkedHashMap<String, Integer>();
+        var actual = new java.util.LinkedHashMap<String, Integer>();
+        String[][] pairs = {{"memory_count", "memories"}, {"conversation_chunk_count", "chunks"},
+                {"task_count", "tasks"}, {"artifact_count", "artifacts"}};
+        for (String[] pair : pairs) {
+            stored.put(pair[0], ((Number) both.get(pair[0])).intValue());
+            actual.put(pair[0], ((Number) both.get(pair[1])).intValue());
+        }
         org.assertj.core.api.Assertions.assertThat(stored).as("counters of " + session).isEqualTo(actual);
         var stats = client.command("get_session_summary", session, null).data().path("stats");
-        org.assertj.core.api.Assertions.assertThat(stats.path("memories").asInt()).isEqualTo(actual.get("memory_count"));
+        org.assertj.core.api.Assertions.assertThat(stats.path("memories").asInt())
+                .isEqualTo(count("SELECT count(*) FROM memories WHERE session_id = ? AND deleted_at IS NULL", session));
     }
 }
