@@ -85,6 +85,9 @@ class HandOffTest extends AppTestSupport {
             assertThat(leased.get("lease_owner")).isEqualTo(props.worker().id());
             // leased by the statement that stored it: a claim would run later, in its own transaction
             assertThat(((Number) leased.get("leased_for")).doubleValue()).isEqualTo((double) props.relay().lease().toSeconds());
+            // a sync session command runs on its caller's request thread, an async one on a worker thread
+            assertThat(camel.getInflightRepository().size("run-webhook")).isEqualTo(1);
+            assertThat(camel.getInflightRepository().size("worker-threads")).isEqualTo(sync ? 0 : 1);
             lock.rollback();
         }
         TestClient.Reply done = reply.get(30, TimeUnit.SECONDS);

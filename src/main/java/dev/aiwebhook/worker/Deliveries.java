@@ -76,7 +76,6 @@ public class Deliveries {
     public Map<String, Object> completion(Exchange exchange) {
         Map<String, Object> p = new HashMap<>();
         p.put("id", exchange.getMessage().getHeader("webhookId"));
-        p.put("worker_id", workerId);
         p.put("outcome", outcomeOf(resultOf(exchange)));
         p.put("result", exchange.getMessage().getHeader("resultJson"));
         p.put("error", null);
