@@ -122,6 +122,59 @@ class StorageAtScaleTest extends AppTestSupport {
     }
 
     @Test
+    void searchAcrossSessionsLooksAmongTheNewestChunksFirstAndReadsOlderOnesOnlyWhenThoseFallShort() {
+        String s = session("window");
+        String word = "zw" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
+        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'best', ?)",
+                s, (word + " ").repeat(40));
+        // a whole window of chunk ids later (as if 100,000 chunks had been written since)
+        db.queryForObject("SELECT setval('conversation_chunks_id_seq', nextval('conversation_chunks_id_seq') + app_recent_chunks_span())",
+                Long.class);
+        db.update("""
+                INSERT INTO conversation_chunks (session_id, chunk_id, content)
+                SELECT ?, 'c' || g, 'one mention of ' || ? || ' among other words ' || g FROM generate_series(1, 500) g""", s, word);
+        Long bestId = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'best'", Long.class, s);
+        Long floor = db.queryForObject("SELECT max(id) - app_recent_chunks_span() FROM recent_chunk_vectors", Long.class);
+        assertThat(bestId).as("the best match is older than the window").isLessThanOrEqualTo(floor);
+        // the 500 newest matches, all within the window, fill the bound: the older chunks are not read
+        Map<String, Object> all = Map.of("query", word, "scope", "all", "kinds", List.of("chunks"), "limit", 5);
+        var hits = client.command("search", s, all).data().path("hits");
+        assertThat(hits).hasSize(5);
+        assertThat(hits.findValuesAsText("id")).doesNotContain("best");
+
+        // fewer than 500 matches in the window: the older chunks are searched too, and the best one
+        // ranks first, once, whether or not its vector is still kept among the recent ones
+        db.update("DELETE FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'c1'", s);
+        var again = client.command("search", s, all).data().path("hits");
+        assertThat(again.get(0).path("id").asText()).isEqualTo("best");
+        assertThat(again.findValuesAsText("id")).doesNotHaveDuplicates().hasSize(5);
+        db.update("INSERT INTO recent_chunk_vectors (id, session_id, created_at, search_vector) "
+                + "SELECT id, session_id, created_at, search_vector FROM conversation_chunks WHERE id = ? ON CONFLICT DO NOTHING", bestId);
+        var leftOver = client.command("search", s, Map.of("query", word, "scope", "all", "kinds", List.of("chunks"), "limit", 100))
+                .data().path("hits");
+        assertThat(leftOver.get(0).path("id").asText()).isEqualTo("best");
+        assertThat(leftOver.findValuesAsText("id")).doesNotHaveDuplicates().hasSize(100);
+    }
+
+    @Test
+    void theNewestChunksVectorsFollowTheirChunks() {
+        String s = session("recent");
+        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'a', 'plain words')", s);
+        Long id = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'a'", Long.class, s);
+        assertThat(db.queryForObject("SELECT search_vector = (SELECT search_vector FROM conversation_chunks WHERE id = ?) "
+                + "FROM recent_chunk_vectors WHERE id = ?", Boolean.class, id, id)).isTrue();
+        db.update("UPDATE conversation_chunks SET content = 'zebra crossing' WHERE id = ?", id);
+        assertThat(db.queryForObject("SELECT search_vector @@ to_tsquery('english', 'zebra') FROM recent_chunk_vectors WHERE id = ?",
+                Boolean.class, id)).isTrue();
+        // a chunk leaves the window when the chunk a window of ids newer arrives, and with its session
+        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ? + app_recent_chunks_span() - 1)", Long.class, id);
+        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'b', 'newer')", s);
+        assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE id = ?", Long.class, id)).isZero();
+        db.update("DELETE FROM sessions WHERE session_id = ?", s);
+        assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE session_id = ?", Long.class, s)).isZero();
+    }
+
+    @Test
     void everySqlEndpointKnowsItsParameterCountAsPostgresqlCountsIt() throws Exception {
         Exchange exchange = new DefaultExchange(camel);
         DefaultSqlPrepareStatementStrategy strategy = new DefaultSqlPrepareStatementStrategy();
@@ -139,16 +192,56 @@ class StorageAtScaleTest extends AppTestSupport {
                 // as camel-sql does: the placeholder '#' becomes '?', then the named parameters become '?'
                 String prepared = strategy.prepareQuery(text.replace("#", "?"), true, exchange);
                 int driverCount = c.prepareStatement(prepared).getParameterMetaData().getParameterCount();
+                assertThat(sql.getParametersCount()).as(sql.getQuery()).isEqualTo(driverCount);
+                counted += driverCount > 0 ? 1 : 0;
                 if (text.contains(SqlParameterCounts.PLANNED_EVERY_CALL)) {
-                    assertThat(sql.getParametersCount()).as(sql.getQuery()).isZero();
                     plannedEachCall++;
-                } else {
-                    assertThat(sql.getParametersCount()).as(sql.getQuery()).isEqualTo(driverCount);
-                    counted += driverCount > 0 ? 1 : 0;
+                    assertPlannedForEachCallsValues(sql, prepared, driverCount);
                 }
             }
         }
         assertThat(counted).isGreaterThan(30);
         assertThat(plannedEachCall).isEqualTo(1);
+    }
+
+    /**
+     * Bound as the endpoint binds it, the statement stays an unnamed one that PostgreSQL plans
+     * for each call's values: after five calls the driver would otherwise make it a prepared
+     * statement, which PostgreSQL may then run with one generic plan for all values.
+     */
+    private void assertPlannedForEachCallsValues(SqlEndpoint sql, String prepared, int params) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            long before = preparedStatements(c);
+            for (int call = 0; call < 8; call++) {
+                try (var ps = c.prepareStatement(prepared)) {
+                    List<Object> values = new java.util.ArrayList<>();
+                    for (int i = 0; i < params; i++) {
+                        values.add(null);
+                    }
+                    sql.getPrepareStatementStrategy().populateStatement(ps, values.iterator(), params);
+                    ps.execute();
+                }
+            }
+            assertThat(preparedStatements(c)).as(sql.getQuery()).isEqualTo(before);
+            // the same statement bound by camel-sql's own strategy becomes a prepared statement
+            for (int call = 0; call < 8; call++) {
+                try (var ps = c.prepareStatement(prepared)) {
+                    List<Object> values = new java.util.ArrayList<>();
+                    for (int i = 0; i < params; i++) {
+                        values.add(null);
+                    }
+                    new DefaultSqlPrepareStatementStrategy().populateStatement(ps, values.iterator(), params);
+                    ps.execute();
+                }
+            }
+            assertThat(preparedStatements(c)).as(sql.getQuery()).isEqualTo(before + 1);
+        }
+    }
+
+    private static long preparedStatements(Connection c) throws Exception {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_prepared_statements")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

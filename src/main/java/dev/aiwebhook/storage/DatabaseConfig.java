@@ -59,6 +59,11 @@ public class DatabaseConfig {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100")
+                // its data is on local disk and mostly in memory: a random page read costs about
+                // what a sequential one does. With PostgreSQL's default (4, for spinning disks) the
+                // planner walked 48,000 rows in id order (33 ms) to find the newest 500 matches of two
+                // words rather than fetch the 1,041 matching rows from a bitmap (7 ms).
+                .setServerConfig("random_page_cost", "1.1")
                 .start();
     }
 

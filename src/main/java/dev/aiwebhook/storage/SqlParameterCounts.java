@@ -28,7 +28,7 @@ public class SqlParameterCounts implements CamelContextConfiguration {
 
     /**
      * A statement whose best plan depends on its parameters' values (search) says so in its SQL
-     * file; it keeps the driver's behaviour, so PostgreSQL plans it for each call's values.
+     * file; it is bound by {@link PlannedEachCall}, so PostgreSQL plans it for each call's values.
      */
     public static final String PLANNED_EVERY_CALL = "-- Planned on every call";
 
@@ -67,8 +67,11 @@ public class SqlParameterCounts implements CamelContextConfiguration {
                         }
                     }
                     int n = count(text);
-                    if (n > 0 && !text.contains(PLANNED_EVERY_CALL)) {
+                    if (n > 0) {
                         sql.setParametersCount(n);
+                    }
+                    if (text.contains(PLANNED_EVERY_CALL)) {
+                        sql.setPrepareStatementStrategy(new PlannedEachCall());
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException("Cannot read the SQL of " + uri, e);
