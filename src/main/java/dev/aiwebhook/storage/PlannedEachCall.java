@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Iterator;
 
-import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 import org.postgresql.PGStatement;
 
 /**
@@ -17,7 +16,7 @@ import org.postgresql.PGStatement;
  * the parameter metadata first, which cost a second round trip and a second parse of the
  * statement (about 0.9 ms each for search.sql) on every call.
  */
-final class PlannedEachCall extends DefaultSqlPrepareStatementStrategy {
+final class PlannedEachCall extends NamedParameters {
 
     @Override
     public void populateStatement(PreparedStatement ps, Iterator<?> iterator, int expectedParams) throws SQLException {

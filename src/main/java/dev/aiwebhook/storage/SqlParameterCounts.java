@@ -70,9 +70,7 @@ public class SqlParameterCounts implements CamelContextConfiguration {
                     if (n > 0) {
                         sql.setParametersCount(n);
                     }
-                    if (text.contains(PLANNED_EVERY_CALL)) {
-                        sql.setPrepareStatementStrategy(new PlannedEachCall());
-                    }
+                    sql.setPrepareStatementStrategy(text.contains(PLANNED_EVERY_CALL) ? new PlannedEachCall() : new NamedParameters());
                 } catch (Exception e) {
                     throw new IllegalStateException("Cannot read the SQL of " + uri, e);
                 }
