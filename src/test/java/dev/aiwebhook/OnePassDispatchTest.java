@@ -30,6 +30,16 @@ class OnePassDispatchTest extends AppTestSupport {
         gate.doFilter(request, response, (req, res) -> dispatch.doFilter(req, res, (r, s) -> passedOn.set(true)));
     }
 
+    @Autowired
+    org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext web;
+
+    @Test
+    void theWebServerRunsItOnEveryRequest() {
+        var registration = web.getServletContext().getFilterRegistration("onePassDispatch");
+        assertThat(registration).isNotNull();
+        assertThat(registration.getUrlPatternMappings()).contains("/*");
+    }
+
     @Test
     void aRouteIsServedWithoutTheRestOfTheChain() throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/webhook");

@@ -134,7 +134,7 @@ class StorageAtScaleTest extends AppTestSupport {
                 INSERT INTO conversation_chunks (session_id, chunk_id, content)
                 SELECT ?, 'c' || g, 'one mention of ' || ? || ' among other words ' || g FROM generate_series(1, 500) g""", s, word);
         Long bestId = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'best'", Long.class, s);
-        Long floor = db.queryForObject("SELECT max(id) - app_recent_chunks_span() FROM recent_chunk_vectors", Long.class);
+        Long floor = db.queryForObject("SELECT app_recent_chunks_floor()", Long.class);
         assertThat(bestId).as("the best match is older than the window").isLessThanOrEqualTo(floor);
         // the 500 newest matches, all within the window, fill the bound: the older chunks are not read
         Map<String, Object> all = Map.of("query", word, "scope", "all", "kinds", List.of("chunks"), "limit", 5);
@@ -157,6 +157,24 @@ class StorageAtScaleTest extends AppTestSupport {
     }
 
     @Test
+    void deletingTheNewestChunksLeavesOlderMatchesFindable() {
+        String s = session("floor");
+        String word = "zf" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
+        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'old', ?)", s, "about " + word);
+        Long old = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'old'", Long.class, s);
+        // the chunk whose arrival prunes the old chunk's vector, then deleted with its session
+        String newer = session("floor-newer");
+        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ? + app_recent_chunks_span() + app_recent_chunks_slack() - 1)",
+                Long.class, old);
+        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'new', 'newer words')", newer);
+        assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE id = ?", Long.class, old)).isZero();
+        db.update("DELETE FROM sessions WHERE session_id = ?", newer);
+
+        var hits = client.command("search", s, Map.of("query", word, "scope", "all", "kinds", List.of("chunks"))).data().path("hits");
+        assertThat(hits.findValuesAsText("id")).containsExactly("old");
+    }
+
+    @Test
     void theNewestChunksVectorsFollowTheirChunks() {
         String s = session("recent");
         db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'a', 'plain words')", s);
@@ -166,8 +184,9 @@ class StorageAtScaleTest extends AppTestSupport {
         db.update("UPDATE conversation_chunks SET content = 'zebra crossing' WHERE id = ?", id);
         assertThat(db.queryForObject("SELECT search_vector @@ to_tsquery('english', 'zebra') FROM recent_chunk_vectors WHERE id = ?",
                 Boolean.class, id)).isTrue();
-        // a chunk leaves the window when the chunk a window of ids newer arrives, and with its session
-        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ? + app_recent_chunks_span() - 1)", Long.class, id);
+        // a chunk's vector leaves when the chunk a window (and a slack) of ids newer arrives, and with its session
+        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ? + app_recent_chunks_span() + app_recent_chunks_slack() - 1)",
+                Long.class, id);
         db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'b', 'newer')", s);
         assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE id = ?", Long.class, id)).isZero();
         db.update("DELETE FROM sessions WHERE session_id = ?", s);

@@ -58,26 +58,41 @@ public class OnePassDispatch extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        java.util.List<HandlerInterceptor> passed = new java.util.ArrayList<>();
+        Exception failure = null;
         try {
             for (HandlerInterceptor interceptor : handler.getInterceptorList()) {
                 if (!interceptor.preHandle(request, response, method)) {
                     return;
                 }
+                passed.add(0, interceptor);
             }
             CompletableFuture<Void> done = consumer.service(request, response);
             done.get();   // complete already: platform-http runs on this thread (HttpThreads)
-            for (HandlerInterceptor interceptor : handler.getInterceptorList()) {
-                interceptor.afterCompletion(request, response, method, null);
+            for (HandlerInterceptor interceptor : passed) {
+                interceptor.postHandle(request, response, method, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failure = e;
             throw new ServletException(e);
         } catch (ExecutionException e) {
+            failure = e;
             throw new ServletException(e.getCause());
         } catch (ServletException | IOException | RuntimeException e) {
+            failure = e;
             throw e;
         } catch (Exception e) {
+            failure = e;
             throw new ServletException(e);
+        } finally {
+            for (HandlerInterceptor interceptor : passed) {
+                try {
+                    interceptor.afterCompletion(request, response, method, failure);
+                } catch (Exception e) {
+                    logger.warn("HandlerInterceptor.afterCompletion failed", e);
+                }
+            }
         }
     }
 }

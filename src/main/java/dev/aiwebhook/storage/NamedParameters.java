@@ -18,7 +18,7 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
  * of the request thread's time in a sync store_memory went to these). Here the rewritten text is
  * kept per statement (statements that expand an {@code IN} list by its values are not kept), and
  * the body is converted once per call; each parameter is then read from that one Map, exactly as
- * camel-sql would have read it.
+ * camel-sql would have read it (statements with {@code :#${...}} expressions keep camel-sql's way).
  */
 class NamedParameters extends DefaultSqlPrepareStatementStrategy {
 
@@ -42,7 +42,9 @@ class NamedParameters extends DefaultSqlPrepareStatementStrategy {
     public Iterator<?> createPopulateIterator(String query, String preparedQuery, int expectedParams, Exchange exchange,
                                               Object value) throws SQLException {
         Object body = value;
-        if (value != null && !(value instanceof Map)) {
+        // an expression parameter (:#${...}) is evaluated on the message as camel-sql gives it
+        boolean expressions = query.contains(":?${") || query.contains(":?$simple{");
+        if (value != null && !(value instanceof Map) && !expressions) {
             Map<?, ?> map = exchange.getContext().getTypeConverter().tryConvertTo(Map.class, exchange, value);
             if (map != null) {
                 body = map;
