@@ -6,14 +6,22 @@
 -- and reads the index over every chunk only for chunks older than that window, and only when the
 -- window held fewer than 500 matches (rare words, whose posting lists are short).
 --
--- The window is the chunk ids within app_recent_chunks_span() of the newest one. Every chunk is
--- copied here in the transaction that inserts it, and a chunk leaves when the chunk that is
--- app_recent_chunks_span() ids newer is inserted (ids can have gaps, so a sweep every 10,000 ids
--- removes what the exact deletes missed). Search takes the window as the ids above
--- max(id) - app_recent_chunks_span() here, and the older chunks from conversation_chunks, so
--- a chunk left over by a concurrent or failed transaction is neither missed nor counted twice.
+-- The window is the newest app_recent_chunks_span() chunk ids handed out: its floor is read from
+-- the chunk id sequence (app_recent_chunks_floor()), which never goes back, so deleting the newest
+-- chunks cannot move it down over vectors already pruned. Every chunk is copied here in the
+-- transaction that inserts it; its vector leaves when the chunk app_recent_chunks_slack() ids beyond
+-- the window arrives (ids can have gaps, so a sweep every 10,000 ids removes what the exact deletes
+-- missed). The slack keeps the vectors just above a floor read a moment before the search runs,
+-- unless more than 10,000 chunk ids are handed out in between. Search reads the ids above the floor here and the
+-- older ones from conversation_chunks, so no chunk is missed or counted twice.
 
 CREATE FUNCTION app_recent_chunks_span() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT 100000::bigint';
+CREATE FUNCTION app_recent_chunks_slack() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT 10000::bigint';
+
+-- Chunks with ids above this are searched among the recent vectors; older ones in conversation_chunks.
+CREATE FUNCTION app_recent_chunks_floor() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+    SELECT COALESCE(pg_sequence_last_value('conversation_chunks_id_seq'), 0) - app_recent_chunks_span()
+$$;
 
 CREATE TABLE recent_chunk_vectors (
     id            bigint PRIMARY KEY REFERENCES conversation_chunks (id) ON DELETE CASCADE,
@@ -28,9 +36,9 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO recent_chunk_vectors (id, session_id, created_at, search_vector)
         VALUES (NEW.id, NEW.session_id, NEW.created_at, NEW.search_vector);
-        DELETE FROM recent_chunk_vectors WHERE id = NEW.id - app_recent_chunks_span();
+        DELETE FROM recent_chunk_vectors WHERE id = NEW.id - app_recent_chunks_span() - app_recent_chunks_slack();
         IF NEW.id % 10000 = 0 THEN
-            DELETE FROM recent_chunk_vectors WHERE id < NEW.id - app_recent_chunks_span();
+            DELETE FROM recent_chunk_vectors WHERE id < NEW.id - app_recent_chunks_span() - app_recent_chunks_slack();
         END IF;
     ELSE
         UPDATE recent_chunk_vectors
@@ -45,5 +53,5 @@ CREATE TRIGGER chunks_recent_vectors AFTER INSERT OR UPDATE OF session_id, creat
 
 INSERT INTO recent_chunk_vectors (id, session_id, created_at, search_vector)
 SELECT id, session_id, created_at, search_vector FROM conversation_chunks
-WHERE id > (SELECT COALESCE(max(id), 0) FROM conversation_chunks) - app_recent_chunks_span();
+WHERE id > app_recent_chunks_floor() - app_recent_chunks_slack();
 ANALYZE recent_chunk_vectors;

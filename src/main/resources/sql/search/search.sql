@@ -8,7 +8,7 @@
 -- frequent words over a million chunks took hundreds of milliseconds; the newest 500 are found
 -- by walking the primary key backwards (frequent words) or through the GIN index (rare ones).
 -- Chunks, across all sessions: first among the newest chunks' vectors (recent_chunk_vectors, V5,
--- ids above chunk_floor, V6), then, only if those held fewer than 500 matches (LIMIT over UNION ALL
+-- ids above chunk_floor), then, only if those held fewer than 500 matches (LIMIT over UNION ALL
 -- stops there), among the older chunks. A session's own chunks are read through its index.
 -- Chunks are ranked on their vectors alone; their text is read for the returned hits only.
 -- Planned on every call: the best plan depends on how frequent the words are (SqlParameterCounts).

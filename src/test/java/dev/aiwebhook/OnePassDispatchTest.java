@@ -9,6 +9,7 @@ import dev.aiwebhook.relay.OnePassDispatch;
 import dev.aiwebhook.relay.RequestGate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
@@ -23,15 +24,14 @@ class OnePassDispatchTest extends AppTestSupport {
     OnePassDispatch dispatch;
     @Autowired
     RequestGate gate;
+    @Autowired
+    ServletWebServerApplicationContext web;
 
     /** The app's filters as Tomcat runs them: the gate (credentials), then this one. */
     private void serve(MockHttpServletRequest request, MockHttpServletResponse response, AtomicBoolean passedOn)
             throws Exception {
         gate.doFilter(request, response, (req, res) -> dispatch.doFilter(req, res, (r, s) -> passedOn.set(true)));
     }
-
-    @Autowired
-    org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext web;
 
     @Test
     void theWebServerRunsItOnEveryRequest() {

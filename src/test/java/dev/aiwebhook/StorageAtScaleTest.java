@@ -20,6 +20,7 @@ import dev.aiwebhook.storage.SqlParameterCounts;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 import org.apache.camel.component.sql.SqlEndpoint;
+import org.apache.camel.component.sql.SqlPrepareStatementStrategy;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
@@ -121,19 +122,32 @@ class StorageAtScaleTest extends AppTestSupport {
         assertThat(again.get(0).path("id").asText()).isEqualTo("best");
     }
 
+    /** Stores a chunk through the app's triggers; its id. */
+    private long chunk(String session, String chunkId, String content) {
+        return db.queryForObject("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, ?, ?) RETURNING id",
+                Long.class, session, chunkId, content);
+    }
+
+    /** As if chunks up to this id had been written since: the next chunk gets the id after it. */
+    private void chunkIdsHandedOutUpTo(long id) {
+        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ?)", Long.class, id);
+    }
+
+    /** The id of the chunk whose arrival prunes this chunk's recent vector (V5). */
+    private long pruningIdOf(long id) {
+        return db.queryForObject("SELECT ? + app_recent_chunks_span() + app_recent_chunks_slack()", Long.class, id);
+    }
+
     @Test
     void searchAcrossSessionsLooksAmongTheNewestChunksFirstAndReadsOlderOnesOnlyWhenThoseFallShort() {
         String s = session("window");
         String word = "zw" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
-        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'best', ?)",
-                s, (word + " ").repeat(40));
+        long bestId = chunk(s, "best", (word + " ").repeat(40));
         // a whole window of chunk ids later (as if 100,000 chunks had been written since)
-        db.queryForObject("SELECT setval('conversation_chunks_id_seq', nextval('conversation_chunks_id_seq') + app_recent_chunks_span())",
-                Long.class);
+        chunkIdsHandedOutUpTo(bestId + db.queryForObject("SELECT app_recent_chunks_span()", Long.class));
         db.update("""
                 INSERT INTO conversation_chunks (session_id, chunk_id, content)
                 SELECT ?, 'c' || g, 'one mention of ' || ? || ' among other words ' || g FROM generate_series(1, 500) g""", s, word);
-        Long bestId = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'best'", Long.class, s);
         Long floor = db.queryForObject("SELECT app_recent_chunks_floor()", Long.class);
         assertThat(bestId).as("the best match is older than the window").isLessThanOrEqualTo(floor);
         // the 500 newest matches, all within the window, fill the bound: the older chunks are not read
@@ -160,13 +174,11 @@ class StorageAtScaleTest extends AppTestSupport {
     void deletingTheNewestChunksLeavesOlderMatchesFindable() {
         String s = session("floor");
         String word = "zf" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
-        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'old', ?)", s, "about " + word);
-        Long old = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'old'", Long.class, s);
+        long old = chunk(s, "old", "about " + word);
         // the chunk whose arrival prunes the old chunk's vector, then deleted with its session
         String newer = session("floor-newer");
-        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ? + app_recent_chunks_span() + app_recent_chunks_slack() - 1)",
-                Long.class, old);
-        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'new', 'newer words')", newer);
+        chunkIdsHandedOutUpTo(pruningIdOf(old) - 1);
+        chunk(newer, "new", "newer words");
         assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE id = ?", Long.class, old)).isZero();
         db.update("DELETE FROM sessions WHERE session_id = ?", newer);
 
@@ -177,17 +189,15 @@ class StorageAtScaleTest extends AppTestSupport {
     @Test
     void theNewestChunksVectorsFollowTheirChunks() {
         String s = session("recent");
-        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'a', 'plain words')", s);
-        Long id = db.queryForObject("SELECT id FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'a'", Long.class, s);
+        long id = chunk(s, "a", "plain words");
         assertThat(db.queryForObject("SELECT search_vector = (SELECT search_vector FROM conversation_chunks WHERE id = ?) "
                 + "FROM recent_chunk_vectors WHERE id = ?", Boolean.class, id, id)).isTrue();
         db.update("UPDATE conversation_chunks SET content = 'zebra crossing' WHERE id = ?", id);
         assertThat(db.queryForObject("SELECT search_vector @@ to_tsquery('english', 'zebra') FROM recent_chunk_vectors WHERE id = ?",
                 Boolean.class, id)).isTrue();
         // a chunk's vector leaves when the chunk a window (and a slack) of ids newer arrives, and with its session
-        db.queryForObject("SELECT setval('conversation_chunks_id_seq', ? + app_recent_chunks_span() + app_recent_chunks_slack() - 1)",
-                Long.class, id);
-        db.update("INSERT INTO conversation_chunks (session_id, chunk_id, content) VALUES (?, 'b', 'newer')", s);
+        chunkIdsHandedOutUpTo(pruningIdOf(id) - 1);
+        chunk(s, "b", "newer");
         assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE id = ?", Long.class, id)).isZero();
         db.update("DELETE FROM sessions WHERE session_id = ?", s);
         assertThat(db.queryForObject("SELECT count(*) FROM recent_chunk_vectors WHERE session_id = ?", Long.class, s)).isZero();
@@ -231,29 +241,22 @@ class StorageAtScaleTest extends AppTestSupport {
     private void assertPlannedForEachCallsValues(SqlEndpoint sql, String prepared, int params) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             long before = preparedStatements(c);
-            for (int call = 0; call < 8; call++) {
-                try (var ps = c.prepareStatement(prepared)) {
-                    List<Object> values = new java.util.ArrayList<>();
-                    for (int i = 0; i < params; i++) {
-                        values.add(null);
-                    }
-                    sql.getPrepareStatementStrategy().populateStatement(ps, values.iterator(), params);
-                    ps.execute();
-                }
-            }
+            bindAndRun(c, sql.getPrepareStatementStrategy(), prepared, params);
             assertThat(preparedStatements(c)).as(sql.getQuery()).isEqualTo(before);
             // the same statement bound by camel-sql's own strategy becomes a prepared statement
-            for (int call = 0; call < 8; call++) {
-                try (var ps = c.prepareStatement(prepared)) {
-                    List<Object> values = new java.util.ArrayList<>();
-                    for (int i = 0; i < params; i++) {
-                        values.add(null);
-                    }
-                    new DefaultSqlPrepareStatementStrategy().populateStatement(ps, values.iterator(), params);
-                    ps.execute();
-                }
-            }
+            bindAndRun(c, new DefaultSqlPrepareStatementStrategy(), prepared, params);
             assertThat(preparedStatements(c)).as(sql.getQuery()).isEqualTo(before + 1);
+        }
+    }
+
+    /** Eight calls of the statement, every parameter null, bound by the given strategy. */
+    private static void bindAndRun(Connection c, SqlPrepareStatementStrategy strategy, String prepared, int params)
+            throws Exception {
+        for (int call = 0; call < 8; call++) {
+            try (var ps = c.prepareStatement(prepared)) {
+                strategy.populateStatement(ps, java.util.Collections.nCopies(params, null).iterator(), params);
+                ps.execute();
+            }
         }
     }
 

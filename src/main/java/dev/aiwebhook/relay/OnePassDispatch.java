@@ -1,6 +1,8 @@
 package dev.aiwebhook.relay;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -58,7 +60,7 @@ public class OnePassDispatch extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        java.util.List<HandlerInterceptor> passed = new java.util.ArrayList<>();
+        List<HandlerInterceptor> passed = new ArrayList<>();
         Exception failure = null;
         try {
             for (HandlerInterceptor interceptor : handler.getInterceptorList()) {
