@@ -35,6 +35,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class AppProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of(System.getProperty("app.jar", "target/ai-webhook-0.1.0-SNAPSHOT.jar"));
+    /**
+     * The deployment layout the build makes beside the jar (README, "Deployment"): the jar
+     * extracted to {@code target/app/ai-webhook.jar} and {@code lib/}, with the class data archive
+     * of a training run, {@code ai-webhook.jsa}.
+     */
+    public static final Path LAYOUT = Path.of(System.getProperty("app.layout", "target/app"));
+    public static final Path LAYOUT_JAR = LAYOUT.resolve("ai-webhook.jar");
+    public static final Path CLASS_DATA_ARCHIVE = LAYOUT.resolve("ai-webhook.jsa");
     /** The JVM running the tests, not whichever java is first on the PATH. */
     private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     private static final Path WORK = Path.of(System.getProperty("it.dir", "target/it"));
@@ -50,6 +58,7 @@ public final class AppProcess implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     /** Quick to start and small, for tests; {@link #asUserRunsIt()} drops them. */
     private List<String> jvmOptions = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+    private Path jar = JAR;
     private Process process;
     private Path log;
     private int launches;
@@ -90,11 +99,18 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * Launched as a user runs it: the JVM's default options, and the app's own default for the
-     * settings the tests shorten.
+     * Launched as the README deploys it: the extracted layout with its class data archive
+     * ({@code java -XX:SharedArchiveFile=target/app/ai-webhook.jsa -jar target/app/ai-webhook.jar}),
+     * no other JVM option, and the app's own default for the settings the tests shorten.
      */
     public AppProcess asUserRunsIt() {
-        jvmOptions = List.of();
+        return fromLayout(List.of("-XX:SharedArchiveFile=" + CLASS_DATA_ARCHIVE.toAbsolutePath()));
+    }
+
+    /** The extracted layout ({@link #LAYOUT_JAR}) with exactly these JVM options, and the app's defaults. */
+    public AppProcess fromLayout(List<String> jvmOptions) {
+        this.jar = LAYOUT_JAR;
+        this.jvmOptions = List.copyOf(jvmOptions);
         env.remove("WORKER_CLAIM_WAIT");
         return this;
     }
@@ -127,7 +143,7 @@ public final class AppProcess implements AutoCloseable {
         log = home.resolve("launch-" + launches + ".log");
         List<String> command = new ArrayList<>(List.of(JAVA.toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "--server.port=" + port));
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -159,7 +175,7 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /** SIGTERM: a graceful shutdown, as a service manager does it. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -85,11 +85,17 @@ public final class Benchmark {
             baseline = b.baseline();
             settings.put("scale", full ? "full" : "small");
             settings.put("rounds", rounds);
-            settings.put("app", "java -jar, APP_ROLE=all, default JVM options, its own process");
+            settings.put("app", "java -XX:SharedArchiveFile=target/app/ai-webhook.jsa -jar target/app/ai-webhook.jar"
+                    + " (the deployment layout), APP_ROLE=all, no other JVM option, its own process");
             settings.put("database", "embedded PostgreSQL 17, fsync=on, synchronous_commit=on (the default run)");
             settings.put("cpus", Runtime.getRuntime().availableProcessors());
             settings.put("startup_ms", Math.round(startupMs));
             settings.put("peak_rss_mb", peakRssMb(app.handle().pid()));
+            // a restart on the same, now full, DATA_DIR: what a user waits for after an upgrade or a reboot
+            app.stop();
+            long t1 = System.nanoTime();
+            app.start();
+            settings.put("restart_ms", Math.round((System.nanoTime() - t1) / 1e6));
             settings.put("client", "Apache HttpClient 5, keep-alive, in another JVM on the same cores");
         }
         double ratio = b.opsOf("store_memory, sync, 16 clients (own sessions)")

@@ -1,0 +1,37 @@
+package dev.aiwebhook;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deployment layout the build makes (README, "Deployment"): the extracted jar started with the
+ * class data archive of the build's training run. The JVM maps the archive only when it matches
+ * this JVM and these jar files exactly (otherwise it warns and loads every class from its jar, the
+ * slow way), so the test looks for the archive among the running app's memory mappings.
+ */
+class ClassDataArchiveIT {
+
+    @RegisterExtension
+    final AppProcesses apps = new AppProcesses();
+
+    @Test
+    void theDeploymentLayoutStartsWithItsClassDataArchiveMappedAndServes() throws Exception {
+        assertThat(AppProcess.CLASS_DATA_ARCHIVE).as("made by the package phase").isRegularFile();
+        AppProcess app = apps.add(AppProcess.allInOne("class-data").asUserRunsIt()).start();
+
+        String maps = Files.readString(Path.of("/proc", String.valueOf(app.handle().pid()), "maps"));
+        assertThat(maps).contains(AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath().toString());
+        assertThat(app.logContains("shared archive")).as("no warning that the archive was refused").isFalse();
+
+        TestClient client = app.client();
+        assertThat(client.command("create_session", "cds", Map.of("title", "from the archive")).status()).isEqualTo(200);
+        assertThat(app.database().queryForObject("SELECT count(*) FROM sessions WHERE session_id = 'cds'", Long.class))
+                .isEqualTo(1);
+    }
+}

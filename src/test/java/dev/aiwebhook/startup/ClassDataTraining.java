@@ -1,0 +1,86 @@
+package dev.aiwebhook.startup;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.aiwebhook.AppProcess;
+import dev.aiwebhook.TestClient;
+
+/**
+ * The build's training run for the class data archive of the deployment layout
+ * ({@code target/app/ai-webhook.jsa}, made in the {@code package} phase; README, "Deployment").
+ *
+ * <p>It starts the extracted jar as a separate process with {@code -XX:ArchiveClassesAtExit},
+ * on a fresh embedded PostgreSQL, sends every request of {@code examples/} (and a search) through
+ * the real HTTP path, and stops it politely: the JVM writes the classes it loaded to the archive
+ * as it exits. A later {@code java -XX:SharedArchiveFile=... -jar target/app/ai-webhook.jar}
+ * maps them instead of loading and verifying each class from its jar.
+ *
+ * <p>The archive is only valid for this JVM and these very jar files; a JVM that finds it does not
+ * match ignores it (with a warning) and starts the slow way. The build fails if no archive was
+ * written.
+ */
+public final class ClassDataTraining {
+
+    private static final String SEARCH = """
+            {"type": "collaborative_session_command", "command": "search", "sync": true,
+             "session_id": "carbon-tracking-feature", "data": {"query": "carbon tracking", "limit": 5}}""";
+
+    private ClassDataTraining() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path archive = AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath();
+        Path written = archive.resolveSibling(archive.getFileName() + ".new");
+        Files.deleteIfExists(written);
+        long t0 = System.nanoTime();
+        try (AppProcess app = AppProcess.allInOne("class-data-training")
+                .fromLayout(List.of("-XX:ArchiveClassesAtExit=" + written))) {
+            app.with("TASKS_ROOTS", Path.of("").toAbsolutePath().toString());
+            app.start();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            int answered = 0;
+            for (String body : requests()) {
+                HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(app.url() + "/webhook?wait=10"))
+                        .header("Content-Type", "application/json").header("X-API-Key", TestClient.API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                answered += reply.statusCode() < 500 ? 1 : 0;
+            }
+            app.stop();
+            if (!Files.isRegularFile(written) || Files.size(written) == 0) {
+                throw new IllegalStateException("The training run wrote no class data archive at " + written);
+            }
+            Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.out.printf("Class data archive: %s (%d MB), %d requests answered, %.1f s%n", archive,
+                    Files.size(archive) >> 20, answered, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** The README's examples, the session's creation first and its completion last, then a search. */
+    private static List<String> requests() throws Exception {
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(Path.of("examples"))) {
+            examples = new ArrayList<>(files.filter(f -> f.toString().endsWith(".json"))
+                    .sorted(Comparator.comparing((Path f) -> !f.endsWith("session_create.json"))
+                            .thenComparing(f -> f.endsWith("session_complete.json"))
+                            .thenComparing(Path::toString))
+                    .toList());
+        }
+        List<String> bodies = new ArrayList<>();
+        for (Path example : examples) {
+            bodies.add(Files.readString(example));
+        }
+        bodies.add(bodies.size() - 1, SEARCH);
+        return bodies;
+    }
+}
