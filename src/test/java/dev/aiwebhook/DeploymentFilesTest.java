@@ -47,8 +47,12 @@ class DeploymentFilesTest {
     void theImageShipsTheJarAndTheEditableRoutes() throws IOException {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("COPY routes /app/routes").contains("ai-webhook.jar")
-                .contains("-DskipTests").contains("USER ");
+                .contains("package -Dmaven.test.skip=true").contains("USER ");
         assertThat(Path.of("mvnw")).isExecutable();
+        // the deployment layout, started with the class data archive its own training run writes
+        assertThat(dockerfile).contains("COPY --from=build /src/target/app /app")
+                .contains("-XX:ArchiveClassesAtExit=/app/cds/ai-webhook.jsa")
+                .contains("ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/cds/ai-webhook.jsa\", \"-jar\", \"/app/ai-webhook.jar\"]");
         assertThat(Path.of(".mvn/wrapper/maven-wrapper.properties")).exists();
     }
 }

@@ -11,13 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aiwebhook.config.AppProperties;
@@ -28,8 +23,7 @@ import org.springframework.stereotype.Component;
 /**
  * Runs a checked task: an argument vector (never a shell), stdin closed, a clean environment,
  * output capped, and on timeout the whole process tree killed. At most maxConcurrent run at
- * once; more wait briefly, then are refused. Its output is read by threads kept for that, not
- * created per task.
+ * once; more wait briefly, then are refused.
  */
 @Component("localTaskRunner")
 public class LocalTaskRunner {
@@ -38,11 +32,6 @@ public class LocalTaskRunner {
     private final Semaphore slots;
     private final Path home;
     private final ObjectMapper json = new ObjectMapper();
-    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "task-output");
-        t.setDaemon(true);
-        return t;
-    });
 
     public LocalTaskRunner(TaskProperties props, AppProperties app) {
         this.props = props;
@@ -103,15 +92,14 @@ public class LocalTaskRunner {
         }
         Capture out = new Capture(process.getInputStream(), props.outputMax());
         Capture err = new Capture(process.getErrorStream(), props.outputMax());
-        Future<?> reading = readers.submit(out);
-        Future<?> readingErr = readers.submit(err);
+        out.start();
+        err.start();
         boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!finished) {
             killTree(process);
         }
-        // a descendant that outlives the process may keep its output open: wait 2 s at most
-        awaitQuietly(reading);
-        awaitQuietly(readingErr);
+        out.join(2000);
+        err.join(2000);
         long durationMs = (System.nanoTime() - start) / 1_000_000;
 
         Map<String, Object> output = new LinkedHashMap<>();
@@ -143,16 +131,8 @@ public class LocalTaskRunner {
         process.waitFor(5, TimeUnit.SECONDS);
     }
 
-    private static void awaitQuietly(Future<?> reading) throws InterruptedException {
-        try {
-            reading.get(2000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // what was read so far is kept
-        }
-    }
-
     /** Reads a stream to its end, keeping the first max bytes. */
-    private static final class Capture implements Runnable {
+    private static final class Capture extends Thread {
         private final InputStream in;
         private final int max;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
@@ -161,6 +141,7 @@ public class LocalTaskRunner {
         Capture(InputStream in, int max) {
             this.in = in;
             this.max = max;
+            setDaemon(true);
         }
 
         @Override

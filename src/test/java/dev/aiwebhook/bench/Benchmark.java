@@ -115,7 +115,7 @@ public final class Benchmark {
 
     private void runAll(String repo) throws Exception {
         int n = full ? 2000 : 100;
-        warmUp();
+        warmUp(repo);
 
         seq.set(0);
         measure("create_session, sync", 100, 5.0, n, 1,
@@ -139,9 +139,7 @@ public final class Benchmark {
             return post(cmd("batch", "bench-mem", Map.of("commands", commands)));
         });
 
-        measure("sync git status (small repository)", 127, 5.0, full ? 500 : 100, 1, () -> post(JSON.writeValueAsString(
-                Map.of("type", "task_command", "sync", true, "data", Map.of("action_type", "git",
-                        "params", Map.of("command", List.of("git", "status"), "working_dir", repo))))));
+        measure("sync git status (small repository)", 127, 5.0, full ? 500 : 100, 1, () -> post(gitStatus(repo)));
 
         // the database grows: memories in 1,000 other sessions, and conversation chunks
         int memories = full ? 1_000_000 : 10_000;
@@ -188,11 +186,17 @@ public final class Benchmark {
         data.put("async_completed_total", done);
     }
 
+    private static String gitStatus(String repo) throws Exception {
+        return JSON.writeValueAsString(Map.of("type", "task_command", "sync", true, "data", Map.of("action_type", "git",
+                "params", Map.of("command", List.of("git", "status"), "working_dir", repo))));
+    }
+
     /** Unmeasured traffic of every kind, so both JVMs run compiled code before the first figure. */
-    private void warmUp() throws Exception {
+    private void warmUp(String repo) throws Exception {
         post(cmd("create_session", "bench-warm", Map.of("title", "warm-up")));
-        for (int i = 0; i < (full ? 3000 : 800); i++) {
-            switch (i % 5) {
+        for (int i = 0; i < (full ? 3600 : 960); i++) {
+            switch (i % 6) {
+                case 5 -> post(gitStatus(repo));
                 case 0 -> post(cmd("create_session", "bench-warm-" + i, Map.of("title", "warm")));
                 case 1 -> post(cmd("store_memory", "bench-warm", Map.of("type", "note", "content", "warm " + i, "tags", List.of("w"))));
                 case 2 -> post(cmd("query_memories", "bench-warm", Map.of("type", "note", "limit", 5)));
