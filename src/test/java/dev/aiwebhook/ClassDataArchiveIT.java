@@ -2,7 +2,10 @@ package dev.aiwebhook;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The deployment layout the build makes (README, "Deployment"): the extracted jar started with the
  * class data archive of the build's training run. The JVM maps the archive only when it matches
  * this JVM and these jar files exactly (otherwise it warns and loads every class from its jar, the
- * slow way), so the test looks for the archive among the running app's memory mappings.
+ * slow way), so the test looks for the archive among the running app's memory mappings. Such a
+ * start leaves the heap at its initial size unless it is collected once the app is ready.
  */
 class ClassDataArchiveIT {
 
@@ -28,6 +32,19 @@ class ClassDataArchiveIT {
         String maps = Files.readString(Path.of("/proc", String.valueOf(app.handle().pid()), "maps"));
         assertThat(maps).contains(AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath().toString());
         assertThat(app.logContains("shared archive")).as("no warning that the archive was refused").isFalse();
+
+        // started from the archive, the heap is collected once the app is ready (HeapAfterStartup)
+        AppProcess.await("the heap is collected after startup", Duration.ofSeconds(60), () -> {
+            try {
+                return app.logContains("Heap after startup");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Matcher heap = Pattern.compile("Heap after startup: (\\d+) MB committed \\(was (\\d+) MB\\)")
+                .matcher(app.logTail(400));
+        assertThat(heap.find()).isTrue();
+        assertThat(Long.parseLong(heap.group(1))).isLessThan(Long.parseLong(heap.group(2)));
 
         TestClient client = app.client();
         assertThat(client.command("create_session", "cds", Map.of("title", "from the archive")).status()).isEqualTo(200);
