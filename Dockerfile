@@ -7,7 +7,6 @@ COPY mvnw pom.xml ./
 RUN ./mvnw -B -q dependency:go-offline
 COPY src src
 COPY routes routes
-COPY examples examples
 # the jar and target/app (extracted); the class data archive is made below, by the JVM that runs it
 RUN ./mvnw -B -q package -Dmaven.test.skip=true
 
@@ -18,13 +17,16 @@ COPY --from=build /src/target/app /app
 COPY routes /app/routes
 COPY examples /app/examples
 USER aiwebhook
-# A training start on a scratch database, ended once the application context is ready: the JVM
-# writes the classes it loaded to the archive. Without it (a failed training) the app still
-# starts, from the jar files, only slower.
+# A training start on a scratch database, ended once the application context is ready (before
+# Camel and Tomcat start, and without requests: a smaller archive than the build's own training
+# run makes). The JVM writes the classes it loaded to the archive. Without it (a failed training,
+# whose log is then printed) the app still starts, from the jar files, only slower.
 RUN DATA_DIR=/tmp/cds-training ROUTES_DIR=/app/routes API_KEY=training-only-key-0123456789 \
     WORKER_TOKEN=training-only-token-0123456789 \
     java -XX:ArchiveClassesAtExit=/app/cds/ai-webhook.jsa -Dspring.context.exit=onRefresh -jar /app/ai-webhook.jar \
-    > /tmp/cds-training.log 2>&1; rm -rf /tmp/cds-training /tmp/cds-training.log; ls -l /app/cds
+    > /tmp/cds-training.log 2>&1; \
+    test -s /app/cds/ai-webhook.jsa || { echo "No class data archive; the training run said:"; cat /tmp/cds-training.log; }; \
+    rm -rf /tmp/cds-training /tmp/cds-training.log
 ENV DATA_DIR=/app/data PORT=8080
 EXPOSE 8080
 HEALTHCHECK CMD wget -qO- http://localhost:8080/health || exit 1

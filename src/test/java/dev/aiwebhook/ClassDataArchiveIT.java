@@ -44,7 +44,11 @@ class ClassDataArchiveIT {
         Matcher heap = Pattern.compile("Heap after startup: (\\d+) MB committed \\(was (\\d+) MB\\)")
                 .matcher(app.logTail(400));
         assertThat(heap.find()).isTrue();
-        assertThat(Long.parseLong(heap.group(1))).isLessThan(Long.parseLong(heap.group(2)));
+        long committedAfter = Long.parseLong(heap.group(1));
+        assertThat(committedAfter).isLessThanOrEqualTo(Long.parseLong(heap.group(2)));
+        // about 30 MB in use after startup; without the collection the heap keeps its initial size
+        // (1/64 of the memory: 380 MB on a 24 GB machine) and grows under load
+        assertThat(committedAfter).as("MB committed after the collection").isLessThanOrEqualTo(200);
 
         TestClient client = app.client();
         assertThat(client.command("create_session", "cds", Map.of("title", "from the archive")).status()).isEqualTo(200);

@@ -54,7 +54,14 @@ public final class ClassDataTraining {
                 HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(app.url() + "/webhook?wait=10"))
                         .header("Content-Type", "application/json").header("X-API-Key", TestClient.API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                answered += reply.statusCode() < 500 ? 1 : 0;
+                // a command's own error (an example asking for a memory no example stores: 404) is a
+                // real answer; a refusal at the gate (key, size, rate) or a failure would train nothing
+                int status = reply.statusCode();
+                if (status >= 500 || status == 401 || status == 403 || status == 413 || status == 429) {
+                    throw new IllegalStateException("The training request was answered " + status + ": "
+                            + reply.body() + "\nRequest: " + body);
+                }
+                answered++;
             }
             app.stop();
             if (!Files.isRegularFile(written) || Files.size(written) == 0) {
@@ -66,19 +73,31 @@ public final class ClassDataTraining {
         }
     }
 
-    /** The README's examples, the session's creation first and its completion last, then a search. */
+    /** The session is created first, and its memory deleted and the session completed last. */
+    private static int stage(Path example) {
+        String name = example.getFileName().toString();
+        return switch (name) {
+            case "session_create.json" -> 0;
+            case "memory_delete.json" -> 2;
+            case "session_complete.json" -> 3;
+            default -> 1;
+        };
+    }
+
+    /** The README's examples in the order of {@link #stage}, and a search before the session is completed. */
     private static List<String> requests() throws Exception {
         List<Path> examples;
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
             examples = new ArrayList<>(files.filter(f -> f.toString().endsWith(".json"))
-                    .sorted(Comparator.comparing((Path f) -> !f.endsWith("session_create.json"))
-                            .thenComparing(f -> f.endsWith("session_complete.json"))
-                            .thenComparing(Path::toString))
+                    .sorted(Comparator.comparingInt(ClassDataTraining::stage).thenComparing(Path::toString))
                     .toList());
         }
         List<String> bodies = new ArrayList<>();
         for (Path example : examples) {
             bodies.add(Files.readString(example));
+        }
+        if (bodies.isEmpty()) {
+            throw new IllegalStateException("No examples/*.json to train on");
         }
         bodies.add(bodies.size() - 1, SEARCH);
         return bodies;
