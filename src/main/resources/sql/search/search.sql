@@ -1,6 +1,6 @@
 -- Full-text search over memories, conversation chunks and artifacts. app_search_query (V3)
 -- reads anything a person types (websearch_to_tsquery) and widens each word to its word family
--- (decide -> decision); hits ranked with ts_rank_cd; snippets (ts_headline) are made
+-- (decide -> decide | decision); hits ranked with ts_rank_cd; snippets (ts_headline) are made
 -- for the returned hits only. Empty filters ('' or '[]') match everything.
 -- The tsquery parameter is that query, computed by search_query.sql: a constant here, so the planner
 -- estimates every branch with it and uses the GIN indexes (SearchPlanTest checks the plan).

@@ -207,7 +207,7 @@ public final class AppProcess implements AutoCloseable {
         return process.toHandle();
     }
 
-    TestClient client() {
+    public TestClient client() {
         return new TestClient(port);
     }
 

@@ -1,13 +1,8 @@
 package dev.aiwebhook.startup;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,18 +43,15 @@ public final class ClassDataTraining {
                 .fromLayout(List.of("-XX:ArchiveClassesAtExit=" + written))) {
             app.with("TASKS_ROOTS", Path.of("").toAbsolutePath().toString());
             app.start();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            TestClient client = app.client();
             int answered = 0;
             for (String body : requests()) {
-                HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(app.url() + "/webhook?wait=10"))
-                        .header("Content-Type", "application/json").header("X-API-Key", TestClient.API_KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                TestClient.Reply reply = client.webhook(body);
                 // a command's own error (an example asking for a memory no example stores: 404) is a
                 // real answer; a refusal at the gate (key, size, rate) or a failure would train nothing
-                int status = reply.statusCode();
+                int status = reply.status();
                 if (status >= 500 || status == 401 || status == 403 || status == 413 || status == 429) {
-                    throw new IllegalStateException("The training request was answered " + status + ": "
-                            + reply.body() + "\nRequest: " + body);
+                    throw new IllegalStateException("The training request was answered " + reply + "\nRequest: " + body);
                 }
                 answered++;
             }
