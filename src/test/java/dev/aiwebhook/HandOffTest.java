@@ -19,8 +19,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * All-in-one: the relay's intake stores a webhook already leased to the worker in the same
  * process and hands it over (no claim), and the worker records the result at the relay in the
- * transaction that applies it (one commit). Each webhook here is caught while the worker
- * waits for a session lock the test holds, so its stored state can be read mid-flight.
+ * transaction that applies it. A session command whose caller waits (without an
+ * Idempotency-Key) goes further: the relay's row is inserted by that same transaction, so the
+ * webhook, its effect and its result commit once; when the transaction rolls back, the webhook
+ * is stored on its own before its outcome is recorded. Each webhook here is caught while the
+ * worker waits for a session lock the test holds, so its stored state can be read mid-flight.
  */
 class HandOffTest extends AppTestSupport {
 
@@ -30,13 +33,110 @@ class HandOffTest extends AppTestSupport {
     DataSource dataSource;
 
     @Test
-    void aSyncWebhookIsStoredLeasedToTheWorkerThenCompletedInTheTransactionThatAppliedIt() throws Exception {
+    void aSyncSessionCommandIsStoredByTheTransactionThatAppliesIt() throws Exception {
+        String s = "handoff-inline-" + System.nanoTime();
+        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        String key = "k" + System.nanoTime();
+        CompletableFuture<TestClient.Reply> reply;
+        try (Connection lock = lockSession(s)) {
+            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook", storeWithKey(s, true, key),
+                    Map.of("X-API-Key", TestClient.API_KEY)));
+            awaitWorkerWaitingForTheSession();
+            // mid-flight, on the caller's thread: its row is not committed yet, it commits with the memory
+            assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key)).isZero();
+            assertThat(camel.getInflightRepository().size("run-webhook")).isEqualTo(1);
+            assertThat(camel.getInflightRepository().size("worker-threads")).isZero();
+            lock.rollback();
+        }
+        TestClient.Reply done = reply.get(30, TimeUnit.SECONDS);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        assertThat(done.data().path("key").asText()).isEqualTo(key);
+        var row = db.queryForMap("""
+                SELECT w.status, w.attempts, w.lease_owner, w.result->>'status' AS result,
+                       w.received_at = w.completed_at AND w.completed_at = p.processed_at AS one_transaction
+                FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id WHERE w.id = ?""",
+                done.body().path("id").asText());
+        assertThat(row.get("status")).isEqualTo("completed");
+        assertThat(row.get("attempts")).isEqualTo(1);
+        assertThat(row.get("lease_owner")).isNull();
+        assertThat(row.get("result")).isEqualTo("success");
+        // now() is the transaction's start: the row was inserted, applied and completed by one transaction
+        assertThat(row.get("one_transaction")).isEqualTo(true);
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND key = ?", s, key)).isEqualTo(1);
+    }
+
+    @Test
+    void aSyncSessionCommandThatFailsIsStoredWithItsError() {
+        String missing = "handoff-missing-" + System.nanoTime();
+        TestClient.Reply reply = client.post("/webhook", storeWithKey(missing, true, "k"), Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+        assertThat(reply.body().path("error").path("code").asText()).isEqualTo("session_not_found");
+        String id = reply.body().path("id").asText();
+        var row = db.queryForMap("""
+                SELECT w.status, w.attempts, w.result->'error'->>'code' AS code, p.outcome
+                FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id WHERE w.id = ?""", id);
+        assertThat(row.get("status")).isEqualTo("failed");
+        assertThat(row.get("attempts")).isEqualTo(1);
+        assertThat(row.get("code")).isEqualTo("session_not_found");
+        assertThat(row.get("outcome")).isEqualTo("failed");
+        TestClient.Reply status = client.get("/webhook/" + id, Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(status.body().path("status").asText()).as(status.toString()).isEqualTo("failed");
+    }
+
+    @Test
+    void aSyncSessionCommandWhoseTransactionBreaksIsStoredAndRedelivered() throws Exception {
+        String s = "handoff-broken-" + System.nanoTime();
+        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        String key = "k" + System.nanoTime();
+        CompletableFuture<TestClient.Reply> reply;
+        try (Connection lock = lockSession(s)) {
+            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook", storeWithKey(s, true, key),
+                    Map.of("X-API-Key", TestClient.API_KEY)));
+            int backend = awaitWorkerWaitingForTheSession();
+            // the worker's connection dies mid-transaction: not the command's fault, so it is retried
+            db.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, backend);
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(
+                    "SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key) == 1);
+            assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND key = ?", s, key)).isZero();
+            lock.rollback();
+        }
+        TestClient.Reply done = reply.get(60, TimeUnit.SECONDS);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        assertThat(done.data().path("key").asText()).isEqualTo(key);
+        var row = db.queryForMap("SELECT status, attempts FROM relay_webhooks WHERE id = ?", done.body().path("id").asText());
+        assertThat(row.get("status")).isEqualTo("completed");
+        assertThat(row.get("attempts")).as("stored after the broken transaction, then delivered again").isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND key = ?", s, key)).isEqualTo(1);
+    }
+
+    @Test
+    void aSyncWebhookWithAnIdempotencyKeyIsStoredLeasedToTheWorkerThenCompletedInTheTransactionThatAppliedIt()
+            throws Exception {
         assertHandedOverAndCompletedInOneTransaction(true);
     }
 
     @Test
     void anAsyncWebhookIsHandedOverTheSameWay() throws Exception {
         assertHandedOverAndCompletedInOneTransaction(false);
+    }
+
+    private Connection lockSession(String session) throws Exception {
+        Connection lock = dataSource.getConnection();
+        lock.setAutoCommit(false);
+        try (PreparedStatement st = lock.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ? FOR UPDATE")) {
+            st.setString(1, session);
+            st.executeQuery().close();
+        }
+        return lock;
+    }
+
+    /** The backend of the worker's transaction, once it waits for the session's lock. */
+    private int awaitWorkerWaitingForTheSession() {
+        String waiting = """
+                SELECT pid FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""";
+        await().atMost(Duration.ofSeconds(20)).until(() -> db.queryForList(waiting, Integer.class).size() == 1);
+        return db.queryForObject(waiting, Integer.class);
     }
 
     @Test
@@ -64,15 +164,10 @@ class HandOffTest extends AppTestSupport {
         assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
         String key = "k" + System.nanoTime();
         CompletableFuture<TestClient.Reply> reply;
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement st = lock.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ? FOR UPDATE")) {
-                st.setString(1, s);
-                st.executeQuery().close();
-            }
-            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook",
-                    store(s, sync).replace("\"type\":\"note\"", "\"type\":\"note\",\"key\":\"" + key + "\""),
-                    Map.of("X-API-Key", TestClient.API_KEY)));
+        try (Connection lock = lockSession(s)) {
+            // a key that may have been seen before: the intake's own insert looks it up first
+            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook", storeWithKey(s, sync, key),
+                    Map.of("X-API-Key", TestClient.API_KEY, "Idempotency-Key", "idem-" + key)));
             // the worker is now waiting for the session's lock: the webhook is stored, mid-flight
             await().atMost(Duration.ofSeconds(20)).until(() -> db.queryForObject(
                     "SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", Integer.class, key) == 1);
@@ -109,6 +204,10 @@ class HandOffTest extends AppTestSupport {
         // the worker's own transaction, not by a report committed after it
         assertThat(row.get("same_transaction")).isEqualTo(true);
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND key = ?", s, key)).isEqualTo(1);
+    }
+
+    private static String storeWithKey(String session, boolean sync, String key) {
+        return store(session, sync).replace("\"type\":\"note\"", "\"type\":\"note\",\"key\":\"" + key + "\"");
     }
 
     private static String store(String session, boolean sync) {

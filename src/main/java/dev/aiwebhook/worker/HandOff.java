@@ -1,10 +1,12 @@
 package dev.aiwebhook.worker;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aiwebhook.config.AppProperties;
 import dev.aiwebhook.relay.ClaimSignal;
 import org.apache.camel.Exchange;
@@ -13,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,8 +23,10 @@ import org.springframework.stereotype.Component;
  * worker is running and has a free slot, the intake stores the webhook already leased to it
  * ({@code sql/relay/enqueue_claimed.sql}) and hands the claimed item straight to a worker
  * thread: no claim query, no wake-up of the poller. Otherwise the webhook is queued and the
- * poller is woken, as for a worker in another process. Either way the webhook is stored before
- * the caller hears of it, and the worker applies it through the same routes.
+ * poller is woken, as for a worker in another process. A session command whose caller waits
+ * (and that carries no Idempotency-Key) goes one step further: it is stored by the transaction
+ * that applies it ({@link #runInline}). Either way the webhook is stored before the caller hears
+ * of it, and the worker applies it through the same routes.
  */
 @Component("handOff")
 public class HandOff {
@@ -30,6 +35,12 @@ public class HandOff {
 
     /** Exchange properties (never headers: a caller cannot set them). */
     public static final String RESERVED = "handOffReserved";
+    /** Reserved, and to be stored with its effect in one transaction ({@link #runInline}). */
+    public static final String INLINE = "handOffInline";
+    /** On the worker's exchange of an inline webhook: the parameters of its relay row, not yet stored. */
+    public static final String RELAY_ROW = "relayRow";
+    /** Set by the worker's routes once an inline webhook's relay row is committed. */
+    public static final String INLINE_STORED = "inlineStored";
     static final String DELIVERED = "handOffDelivered";
 
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -75,6 +86,9 @@ public class HandOff {
             params.put("worker_id", props.worker().id());
             params.put("lease_seconds", props.relay().lease().toSeconds());
             exchange.setProperty(RESERVED, true);
+            if (runsOnCallersThread(params) && params.get("idempotency_key") == null) {
+                exchange.setProperty(INLINE, true);
+            }
         }
     }
 
@@ -112,6 +126,47 @@ public class HandOff {
             log.warn("Webhook {} failed on its caller's thread; it will be redelivered: {}",
                     item.path("id").asText(), e.getMessage());
         }
+    }
+
+    /**
+     * A reserved session command whose caller waits, sent without an Idempotency-Key: applied
+     * right here on the caller's thread, and its relay row (leased, as enqueue_claimed.sql makes
+     * it) inserted by the first statement of the transaction that applies it, so the webhook,
+     * its effect and its result commit together: one commit instead of two. A webhook is still
+     * stored before its caller hears of it: when that transaction rolls back (a command error,
+     * the database away) the worker's routes store the row on its own before they record the
+     * outcome, as the intake would have. When even that fails nothing was stored, and the
+     * caller is told so (503), like an intake whose insert failed. A key that could have been
+     * seen before takes the two-step way, whose insert looks it up.
+     */
+    public void runInline(Exchange exchange) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = exchange.getMessage().getBody(Map.class);
+        String id = (String) params.get("id");
+        ObjectNode item = json.createObjectNode();
+        item.put("id", id);
+        item.set("payload", json.readTree((String) params.get("payload")));
+        item.put("attempts", 1);
+        item.put("client_id", (String) params.get("client_id"));
+        exchange.setProperty(DELIVERED, true);   // run-webhook gives the slot back, whatever happens
+        Exchange done = producer.send("direct:run-webhook", e -> {
+            e.getMessage().setBody(item);
+            e.setProperty(RELAY_ROW, params);
+        });
+        if (!done.getProperty(INLINE_STORED, false, Boolean.class)) {
+            // the caller gets the reply the intake gives when its insert fails (http-errors)
+            Throwable cause = done.getException() != null ? done.getException()
+                    : done.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (cause instanceof Exception e) {
+                throw e;
+            }
+            throw new DataAccessResourceFailureException("webhook " + id + " could not be stored", cause);
+        }
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", id);
+        row.put("status", "processing");
+        row.put("created", true);
+        exchange.getMessage().setHeader("webhook", row);
     }
 
     /**
