@@ -83,6 +83,19 @@ public class Deliveries {
         return p;
     }
 
+    /**
+     * For a session command run on its caller's thread (HandOff.runInline), last in the
+     * transaction that applied it: the parameters of {@code sql/worker/store_applied_webhook.sql},
+     * the relay's row (as the intake would have stored it) with the outcome and result.
+     */
+    public Map<String, Object> appliedInline(Exchange exchange) {
+        Map<String, Object> p = completion(exchange);
+        Map<?, ?> row = exchange.getProperty(HandOff.RELAY_ROW, Map.class);
+        p.put("client_id", row.get("client_id"));
+        p.put("payload", row.get("payload"));
+        return p;
+    }
+
     private JsonNode resultOf(Exchange exchange) {
         Object result = exchange.getMessage().getBody();
         return result instanceof JsonNode n ? n : json.valueToTree(result);

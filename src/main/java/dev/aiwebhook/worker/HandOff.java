@@ -130,9 +130,9 @@ public class HandOff {
 
     /**
      * A reserved session command whose caller waits, sent without an Idempotency-Key: applied
-     * right here on the caller's thread, and its relay row (leased, as enqueue_claimed.sql makes
-     * it) inserted by the first statement of the transaction that applies it, so the webhook,
-     * its effect and its result commit together: one commit instead of two. A webhook is still
+     * right here on the caller's thread, and its relay row inserted, finished, by the last
+     * statement of the transaction that applies it (sql/worker/store_applied_webhook.sql), so the
+     * webhook, its effect and its result commit together: one commit instead of two. A webhook is still
      * stored before its caller hears of it: when that transaction rolls back (a command error,
      * the database away) the worker's routes store the row on its own before they record the
      * outcome, as the intake would have. When even that fails nothing was stored, and the
