@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,16 +36,11 @@ class HandOffTest extends AppTestSupport {
 
     @Test
     void aSyncSessionCommandIsStoredByTheTransactionThatAppliesIt() throws Exception {
-        String s = "handoff-inline-" + System.nanoTime();
-        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        String s = newSession("handoff-inline");
         String key = "k" + System.nanoTime();
         CompletableFuture<TestClient.Reply> reply;
         try (Connection lock = lockSession(s)) {
-            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook", storeWithKey(s, true, key),
-                    Map.of("X-API-Key", TestClient.API_KEY)));
-            awaitWorkerWaitingForTheSession();
-            // mid-flight, on the caller's thread: its row is not committed yet, it commits with the memory
-            assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key)).isZero();
+            reply = sendWhileLocked(s, key).reply();
             assertThat(camel.getInflightRepository().size("run-webhook")).isEqualTo(1);
             assertThat(camel.getInflightRepository().size("worker-threads")).isZero();
             lock.rollback();
@@ -66,12 +63,23 @@ class HandOffTest extends AppTestSupport {
     }
 
     @Test
-    void aSyncSessionCommandThatFailsIsStoredWithItsError() {
-        String missing = "handoff-missing-" + System.nanoTime();
-        TestClient.Reply reply = client.post("/webhook", storeWithKey(missing, true, "k"), Map.of("X-API-Key", TestClient.API_KEY));
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
-        assertThat(reply.body().path("error").path("code").asText()).isEqualTo("session_not_found");
-        String id = reply.body().path("id").asText();
+    void aSyncSessionCommandThatFailsIsStoredWithItsError() throws Exception {
+        String s = newSession("handoff-failing");
+        String key = "k" + System.nanoTime();
+        CompletableFuture<TestClient.Reply> reply;
+        try (Connection lock = lockSession(s)) {
+            reply = sendWhileLocked(s, key).reply();
+            // the session goes away under it: the command fails (session_not_found) and rolls back
+            try (PreparedStatement st = lock.prepareStatement("DELETE FROM sessions WHERE session_id = ?")) {
+                st.setString(1, s);
+                st.executeUpdate();
+            }
+            lock.commit();
+        }
+        TestClient.Reply done = reply.get(30, TimeUnit.SECONDS);
+        assertThat(done.status()).as(done.toString()).isEqualTo(404);
+        assertThat(done.body().path("error").path("code").asText()).isEqualTo("session_not_found");
+        String id = done.body().path("id").asText();
         var row = db.queryForMap("""
                 SELECT w.status, w.attempts, w.result->'error'->>'code' AS code, p.outcome
                 FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id WHERE w.id = ?""", id);
@@ -85,14 +93,13 @@ class HandOffTest extends AppTestSupport {
 
     @Test
     void aSyncSessionCommandWhoseTransactionBreaksIsStoredAndRedelivered() throws Exception {
-        String s = "handoff-broken-" + System.nanoTime();
-        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        String s = newSession("handoff-broken");
         String key = "k" + System.nanoTime();
         CompletableFuture<TestClient.Reply> reply;
         try (Connection lock = lockSession(s)) {
-            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook", storeWithKey(s, true, key),
-                    Map.of("X-API-Key", TestClient.API_KEY)));
-            int backend = awaitWorkerWaitingForTheSession();
+            Held held = sendWhileLocked(s, key);
+            reply = held.reply();
+            int backend = held.backend();
             // the worker's connection dies mid-transaction: not the command's fault, so it is retried
             db.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, backend);
             await().atMost(Duration.ofSeconds(20)).until(() -> count(
@@ -120,6 +127,28 @@ class HandOffTest extends AppTestSupport {
         assertHandedOverAndCompletedInOneTransaction(false);
     }
 
+    private String newSession(String prefix) {
+        String s = prefix + "-" + System.nanoTime();
+        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        return s;
+    }
+
+    private record Held(CompletableFuture<TestClient.Reply> reply, int backend) {
+    }
+
+    /**
+     * A sync store_memory of {@code key}, sent while the test holds its session's lock; returns
+     * once the worker waits for that lock, after checking that nothing of the webhook is
+     * committed yet: the relay's row commits with the command's effect, or on its own after a rollback.
+     */
+    private Held sendWhileLocked(String session, String key) {
+        CompletableFuture<TestClient.Reply> reply = CompletableFuture.supplyAsync(() -> client.post("/webhook",
+                storeWithKey(session, true, key), Map.of("X-API-Key", TestClient.API_KEY)));
+        int backend = awaitWorkerWaitingForTheSession();
+        assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key)).isZero();
+        return new Held(reply, backend);
+    }
+
     private Connection lockSession(String session) throws Exception {
         Connection lock = dataSource.getConnection();
         lock.setAutoCommit(false);
@@ -134,9 +163,15 @@ class HandOffTest extends AppTestSupport {
     private int awaitWorkerWaitingForTheSession() {
         String waiting = """
                 SELECT pid FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""";
-        await().atMost(Duration.ofSeconds(20)).until(() -> db.queryForList(waiting, Integer.class).size() == 1);
-        return db.queryForObject(waiting, Integer.class);
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                  AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""";
+        List<Integer> pids = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            pids.clear();
+            pids.addAll(db.queryForList(waiting, Integer.class));
+            return pids.size() == 1;
+        });
+        return pids.get(0);
     }
 
     @Test

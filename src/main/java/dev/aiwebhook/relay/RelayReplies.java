@@ -125,6 +125,21 @@ public class RelayReplies {
         exchange.getMessage().setHeader("Retry-After", "5");
     }
 
+    /** A sync session command whose transaction failed as it ended: it may have been stored. */
+    public void unconfirmed(Exchange exchange) throws JsonProcessingException {
+        UnconfirmedWebhook e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, UnconfirmedWebhook.class);
+        Throwable cause = e.getCause();
+        log.warn("Webhook {}: its transaction failed as it ended ({}); it may have been stored", e.id(),
+                cause == null ? "?" : cause.getClass().getSimpleName());
+        Map<String, Object> body = ErrorBodies.map(null, "unavailable", null,
+                "The database failed as this webhook's transaction ended, so it may have been stored. "
+                        + "Look it up at status_url before sending it again: 404 there means it was not stored.");
+        body.put("id", e.id());
+        body.put("status_url", "/webhook/" + e.id());
+        reply(exchange, 503, body);
+        exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
     public void internalError(Exchange exchange) throws JsonProcessingException {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         log.error("Internal error in route {}", exchange.getFromRouteId(), e);

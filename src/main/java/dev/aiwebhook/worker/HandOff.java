@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aiwebhook.config.AppProperties;
 import dev.aiwebhook.relay.ClaimSignal;
+import dev.aiwebhook.relay.UnconfirmedWebhook;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ public class HandOff {
     public static final String RELAY_ROW = "relayRow";
     /** Set by the worker's routes once an inline webhook's relay row is committed. */
     public static final String INLINE_STORED = "inlineStored";
+    /** Set by the worker's routes when an inline webhook's transaction rolled back. */
+    public static final String INLINE_ROLLED_BACK = "inlineRolledBack";
     static final String DELIVERED = "handOffDelivered";
 
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -136,7 +139,9 @@ public class HandOff {
      * stored before its caller hears of it: when that transaction rolls back (a command error,
      * the database away) the worker's routes store the row on its own before they record the
      * outcome, as the intake would have. When even that fails nothing was stored, and the
-     * caller is told so (503), like an intake whose insert failed. A key that could have been
+     * caller gets the reply of an intake whose insert failed (503 for a database away). When the
+     * transaction fails as it ends (its commit), it may have committed: the caller gets 503 with
+     * the webhook's status URL (UnconfirmedWebhook). A key that could have been
      * seen before takes the two-step way, whose insert looks it up.
      */
     public void runInline(Exchange exchange) throws Exception {
@@ -154,9 +159,14 @@ public class HandOff {
             e.setProperty(RELAY_ROW, params);
         });
         if (!done.getProperty(INLINE_STORED, false, Boolean.class)) {
-            // the caller gets the reply the intake gives when its insert fails (http-errors)
             Throwable cause = done.getException() != null ? done.getException()
                     : done.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (!done.getProperty(INLINE_ROLLED_BACK, false, Boolean.class)) {
+                // the transaction failed as it ended (its commit): it may have committed
+                throw new UnconfirmedWebhook(id, cause);
+            }
+            // rolled back, and storing it on its own failed too: nothing was stored, and the
+            // caller gets the reply the intake gives when its own insert fails (http-errors)
             if (cause instanceof Exception e) {
                 throw e;
             }

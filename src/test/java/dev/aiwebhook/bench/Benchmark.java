@@ -282,7 +282,7 @@ public final class Benchmark {
      */
     private void intakeToWorkerStart(int n) throws Exception {
         String session = "bench-handoff";
-        post(cmd("create_session", session, Map.of("title", "hand-off")));
+        check(post(cmd("create_session", session, Map.of("title", "hand-off"))) == 0, "create_session failed");
         for (int i = 0; i < n; i++) {
             long next = System.nanoTime() + 10_000_000L;
             check(send(cmd("store_memory", session, Map.of("type", "note", "content", "handed over " + i))
