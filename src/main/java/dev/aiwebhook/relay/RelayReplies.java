@@ -120,9 +120,8 @@ public class RelayReplies {
     public void unavailable(Exchange exchange) throws JsonProcessingException {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         log.warn("Database unavailable: {}", e == null ? "?" : e.getClass().getSimpleName());
-        reply(exchange, 503, ErrorBodies.map(null, "unavailable", null,
+        replyUnavailable(exchange, ErrorBodies.map(null, "unavailable", null,
                 "The database is unavailable; nothing was stored. Retry in a few seconds."));
-        exchange.getMessage().setHeader("Retry-After", "5");
     }
 
     /** A sync session command whose transaction failed as it ended: it may have been stored. */
@@ -136,6 +135,10 @@ public class RelayReplies {
                         + "Look it up at status_url before sending it again: 404 there means it was not stored.");
         body.put("id", e.id());
         body.put("status_url", "/webhook/" + e.id());
+        replyUnavailable(exchange, body);
+    }
+
+    private void replyUnavailable(Exchange exchange, Map<String, Object> body) throws JsonProcessingException {
         reply(exchange, 503, body);
         exchange.getMessage().setHeader("Retry-After", "5");
     }
