@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -82,6 +83,7 @@ public final class Benchmark {
             double startupMs = (System.nanoTime() - t0) / 1e6;
             b = new Benchmark(full, rounds, app);
             b.runAll(repo.toString());
+            b.idleCost(app.handle());
             baseline = b.baseline();
             settings.put("scale", full ? "full" : "small");
             settings.put("rounds", rounds);
@@ -527,6 +529,34 @@ public final class Benchmark {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    /**
+     * What the app costs while nobody calls it, after all the traffic above: the CPU its pollers
+     * and timers use (the app and its database's processes), over 10 s, beside the task rows
+     * they poll past (every git status is recorded).
+     */
+    private void idleCost(ProcessHandle app) throws Exception {
+        Thread.sleep(2000);   // the last commits and the async backlog's reports settle
+        long before = cpuMillis(app);
+        Thread.sleep(10_000);
+        data.put("idle_cpu_percent_of_one_core", Math.round((cpuMillis(app) - before) / 10.0) / 10.0);
+        data.put("idle_tasks_recorded", count("SELECT count(*) FROM tasks"));
+    }
+
+    /** CPU time used so far by a process and those it started (here: PostgreSQL's), in ms. */
+    private static long cpuMillis(ProcessHandle app) {
+        long ticks = 0;
+        for (ProcessHandle p : Stream.concat(Stream.of(app), app.descendants()).toList()) {
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
+            } catch (IOException | RuntimeException gone) {
+                // a process that ended meanwhile
+            }
+        }
+        return ticks * 10;   // clock ticks of 10 ms (USER_HZ 100)
     }
 
     /** A process's peak resident memory so far (VmHWM), in MB. */
