@@ -1,12 +1,7 @@
 package dev.aiwebhook;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -31,17 +26,7 @@ class AgentPollPlanTest extends AppTestSupport {
                 + "FROM generate_series(1, 20000) g; END $$");
         try {
             db.execute("ANALYZE tasks");
-            String sql = Files.readString(Path.of("src/main/resources/sql/agents/claim_task.sql"));
-            Map<String, Object> params = Map.of("maxAttempts", "3", "staleSeconds", "600");
-            List<Object> args = new ArrayList<>();
-            Matcher m = Pattern.compile(":#(\\w+)").matcher(sql);
-            StringBuilder jdbc = new StringBuilder();
-            while (m.find()) {
-                args.add(params.get(m.group(1)));
-                m.appendReplacement(jdbc, "?");
-            }
-            m.appendTail(jdbc);
-            String plan = String.join("\n", db.queryForList("EXPLAIN " + jdbc, String.class, args.toArray()));
+            String plan = explain("agents/claim_task.sql", Map.of("maxAttempts", "3", "staleSeconds", "600"));
 
             assertThat(plan).doesNotContain("Seq Scan on tasks");
             // both parts of the poll: the tasks given up, and the next task to claim

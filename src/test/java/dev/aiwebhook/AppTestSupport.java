@@ -1,5 +1,13 @@
 package dev.aiwebhook;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +49,20 @@ abstract class AppTestSupport {
 
     int count(String sql, Object... args) {
         return db.queryForObject(sql, Integer.class, args);
+    }
+
+    /** PostgreSQL's plan for a statement of src/main/resources/sql, its :#params bound as the routes bind them. */
+    String explain(String sqlFile, Map<String, Object> params) throws IOException {
+        String sql = Files.readString(Path.of("src/main/resources/sql", sqlFile));
+        List<Object> args = new ArrayList<>();
+        Matcher m = Pattern.compile(":#(\\w+)").matcher(sql);
+        StringBuilder jdbc = new StringBuilder();
+        while (m.find()) {
+            args.add(params.get(m.group(1)));
+            m.appendReplacement(jdbc, "?");
+        }
+        m.appendTail(jdbc);
+        return String.join("\n", db.queryForList("EXPLAIN " + jdbc, String.class, args.toArray()));
     }
 
     /**

@@ -2,11 +2,8 @@ package dev.aiwebhook;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,21 +32,11 @@ class SearchPlanTest extends AppTestSupport {
         db.execute("VACUUM ANALYZE conversation_chunks");
         db.execute("VACUUM ANALYZE recent_chunk_vectors");
 
-        String sql = Files.readString(Path.of("src/main/resources/sql/search/search.sql"));
         Map<String, Object> searchQuery = db.queryForMap(Files.readString(Path.of("src/main/resources/sql/search/search_query.sql"))
                 .replace(":#query", "?"), "zanzibar");
-        Map<String, Object> params = Map.of("query", "zanzibar", "tsquery", searchQuery.get("tsquery"),
+        String plan = explain("search/search.sql", Map.of("query", "zanzibar", "tsquery", searchQuery.get("tsquery"),
                 "chunk_floor", searchQuery.get("chunk_floor"), "kinds", "[\"memories\",\"chunks\",\"artifacts\"]",
-                "types", "[]", "session_id", "", "limit", 10);
-        List<Object> args = new ArrayList<>();
-        Matcher m = Pattern.compile(":#(\\w+)").matcher(sql);
-        StringBuilder jdbc = new StringBuilder();
-        while (m.find()) {
-            args.add(params.get(m.group(1)));
-            m.appendReplacement(jdbc, "?");
-        }
-        m.appendTail(jdbc);
-        String plan = String.join("\n", db.queryForList("EXPLAIN " + jdbc, String.class, args.toArray()));
+                "types", "[]", "session_id", "", "limit", 10));
 
         assertThat(plan).contains("recent_chunk_vectors_search_idx")
                 .doesNotContain("Seq Scan on conversation_chunks").doesNotContain("Seq Scan on recent_chunk_vectors");
