@@ -232,7 +232,7 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /** The PostgreSQL server process on this app's DATA_DIR, if one runs (whether or not the app does). */
-    Optional<ProcessHandle> embeddedPostgres() throws IOException {
+    public Optional<ProcessHandle> embeddedPostgres() throws IOException {
         Path pidFile = pgData().resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return Optional.empty();

@@ -58,6 +58,9 @@ abstract class AppTestSupport {
         Matcher m = Pattern.compile(":#(\\w+)").matcher(sql);
         StringBuilder jdbc = new StringBuilder();
         while (m.find()) {
+            if (!params.containsKey(m.group(1))) {
+                throw new IllegalArgumentException(sqlFile + " needs :#" + m.group(1));
+            }
             args.add(params.get(m.group(1)));
             m.appendReplacement(jdbc, "?");
         }
