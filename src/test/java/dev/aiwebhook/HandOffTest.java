@@ -38,14 +38,11 @@ class HandOffTest extends AppTestSupport {
     void aSyncSessionCommandIsStoredByTheTransactionThatAppliesIt() throws Exception {
         String s = newSession("handoff-inline");
         String key = "k" + System.nanoTime();
-        CompletableFuture<TestClient.Reply> reply;
-        try (Connection lock = lockSession(s)) {
-            reply = sendWhileLocked(s, key).reply();
+        TestClient.Reply done = sendWhileLocked(s, key, 30, (lock, workerBackend) -> {
             assertThat(camel.getInflightRepository().size("run-webhook")).isEqualTo(1);
             assertThat(camel.getInflightRepository().size("worker-threads")).isZero();
             lock.rollback();
-        }
-        TestClient.Reply done = reply.get(30, TimeUnit.SECONDS);
+        });
         assertThat(done.status()).as(done.toString()).isEqualTo(200);
         assertThat(done.data().path("key").asText()).isEqualTo(key);
         var row = db.queryForMap("""
@@ -66,17 +63,14 @@ class HandOffTest extends AppTestSupport {
     void aSyncSessionCommandThatFailsIsStoredWithItsError() throws Exception {
         String s = newSession("handoff-failing");
         String key = "k" + System.nanoTime();
-        CompletableFuture<TestClient.Reply> reply;
-        try (Connection lock = lockSession(s)) {
-            reply = sendWhileLocked(s, key).reply();
+        TestClient.Reply done = sendWhileLocked(s, key, 30, (lock, workerBackend) -> {
             // the session goes away under it: the command fails (session_not_found) and rolls back
             try (PreparedStatement st = lock.prepareStatement("DELETE FROM sessions WHERE session_id = ?")) {
                 st.setString(1, s);
                 st.executeUpdate();
             }
             lock.commit();
-        }
-        TestClient.Reply done = reply.get(30, TimeUnit.SECONDS);
+        });
         assertThat(done.status()).as(done.toString()).isEqualTo(404);
         assertThat(done.body().path("error").path("code").asText()).isEqualTo("session_not_found");
         String id = done.body().path("id").asText();
@@ -95,19 +89,14 @@ class HandOffTest extends AppTestSupport {
     void aSyncSessionCommandWhoseTransactionBreaksIsStoredAndRedelivered() throws Exception {
         String s = newSession("handoff-broken");
         String key = "k" + System.nanoTime();
-        CompletableFuture<TestClient.Reply> reply;
-        try (Connection lock = lockSession(s)) {
-            Held held = sendWhileLocked(s, key);
-            reply = held.reply();
-            int backend = held.backend();
+        TestClient.Reply done = sendWhileLocked(s, key, 60, (lock, workerBackend) -> {
             // the worker's connection dies mid-transaction: not the command's fault, so it is retried
-            db.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, backend);
+            db.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, workerBackend);
             await().atMost(Duration.ofSeconds(20)).until(() -> count(
                     "SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key) == 1);
             assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND key = ?", s, key)).isZero();
             lock.rollback();
-        }
-        TestClient.Reply done = reply.get(60, TimeUnit.SECONDS);
+        });
         assertThat(done.status()).as(done.toString()).isEqualTo(200);
         assertThat(done.data().path("key").asText()).isEqualTo(key);
         var row = db.queryForMap("SELECT status, attempts FROM relay_webhooks WHERE id = ?", done.body().path("id").asText());
@@ -133,20 +122,28 @@ class HandOffTest extends AppTestSupport {
         return s;
     }
 
-    private record Held(CompletableFuture<TestClient.Reply> reply, int backend) {
+    /** What a test does mid-flight: it holds the session's lock, which the worker's backend waits for. */
+    private interface WhileHeld {
+        void run(Connection lock, int workerBackend) throws Exception;
     }
 
     /**
-     * A sync store_memory of {@code key}, sent while the test holds its session's lock; returns
-     * once the worker waits for that lock, after checking that nothing of the webhook is
-     * committed yet: the relay's row commits with the command's effect, or on its own after a rollback.
+     * A sync store_memory of {@code key}, sent while the test holds its session's lock. Once the
+     * worker waits for that lock, checks that nothing of the webhook is committed yet (the relay's
+     * row commits with the command's effect, or on its own after a rollback), then runs
+     * {@code whileHeld}, which ends the lock's transaction; returns the caller's reply.
      */
-    private Held sendWhileLocked(String session, String key) {
-        CompletableFuture<TestClient.Reply> reply = CompletableFuture.supplyAsync(() -> client.post("/webhook",
-                storeWithKey(session, true, key), Map.of("X-API-Key", TestClient.API_KEY)));
-        int backend = awaitWorkerWaitingForTheSession();
-        assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key)).isZero();
-        return new Held(reply, backend);
+    private TestClient.Reply sendWhileLocked(String session, String key, int replySeconds, WhileHeld whileHeld)
+            throws Exception {
+        CompletableFuture<TestClient.Reply> reply;
+        try (Connection lock = lockSession(session)) {
+            reply = CompletableFuture.supplyAsync(() -> client.post("/webhook",
+                    storeWithKey(session, true, key), Map.of("X-API-Key", TestClient.API_KEY)));
+            int backend = awaitWorkerWaitingForTheSession();
+            assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key)).isZero();
+            whileHeld.run(lock, backend);
+        }
+        return reply.get(replySeconds, TimeUnit.SECONDS);
     }
 
     private Connection lockSession(String session) throws Exception {
@@ -176,8 +173,7 @@ class HandOffTest extends AppTestSupport {
 
     @Test
     void whileTheWorkerIsPausedAWebhookIsQueuedForTheRelaysClaim() throws Exception {
-        String s = "handoff-paused-" + System.nanoTime();
-        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        String s = newSession("handoff-paused");
         pauseTheWorker();
         try {
             var reply = client.post("/webhook", store(s, false), Map.of("X-API-Key", TestClient.API_KEY));
@@ -195,8 +191,7 @@ class HandOffTest extends AppTestSupport {
     }
 
     private void assertHandedOverAndCompletedInOneTransaction(boolean sync) throws Exception {
-        String s = "handoff-" + (sync ? "sync-" : "async-") + System.nanoTime();
-        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
+        String s = newSession("handoff-" + (sync ? "sync" : "async"));
         String key = "k" + System.nanoTime();
         CompletableFuture<TestClient.Reply> reply;
         try (Connection lock = lockSession(s)) {
@@ -204,8 +199,8 @@ class HandOffTest extends AppTestSupport {
             reply = CompletableFuture.supplyAsync(() -> client.post("/webhook", storeWithKey(s, sync, key),
                     Map.of("X-API-Key", TestClient.API_KEY, "Idempotency-Key", "idem-" + key)));
             // the worker is now waiting for the session's lock: the webhook is stored, mid-flight
-            await().atMost(Duration.ofSeconds(20)).until(() -> db.queryForObject(
-                    "SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", Integer.class, key) == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(
+                    "SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key) == 1);
             var leased = db.queryForMap("""
                     SELECT status, attempts, lease_owner,
                            extract(epoch FROM lease_until - received_at) AS leased_for

@@ -545,9 +545,10 @@ public final class Benchmark {
         Thread.sleep(10_000);
         long appMs = cpuMillis(app.handle()) - appBefore;
         long pgMs = cpuMillis(postgres) - pgBefore;
-        data.put("idle_cpu_percent_of_one_core", Math.round((appMs + pgMs) / 10.0) / 10.0);
-        data.put("idle_cpu_percent_of_one_core_app", Math.round(appMs / 10.0) / 10.0);
-        data.put("idle_cpu_percent_of_one_core_database", Math.round(pgMs / 10.0) / 10.0);
+        // ms of CPU in 10,000 ms, as a percentage of one core
+        data.put("idle_cpu_percent_of_one_core", round((appMs + pgMs) / 100.0));
+        data.put("idle_cpu_percent_of_one_core_app", round(appMs / 100.0));
+        data.put("idle_cpu_percent_of_one_core_database", round(pgMs / 100.0));
         data.put("idle_tasks_recorded", count("SELECT count(*) FROM tasks"));
     }
 
