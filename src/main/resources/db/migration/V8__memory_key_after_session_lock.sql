@@ -1,6 +1,6 @@
 -- store_memory.sql now locks the session in the same statement that inserts the memory, instead
 -- of a statement of its own before it: one round trip fewer per memory, ten fewer in a batch of
--- ten (batch of 10 p50 11.9 -> 10.4-11.1 ms on a probe, with wrk; see the README's benchmark).
+-- ten (what that buys: the README's benchmark section, seventh round).
 -- A STABLE function reads with the snapshot its calling statement took when it began, before
 -- it waited for that lock: two stores without a key in one session could then both read the same
 -- highest n, and the second would overwrite the first (ConcurrentStoresTest failed that way).
