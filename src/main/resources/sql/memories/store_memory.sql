@@ -4,9 +4,11 @@
 -- The session is locked here, in the statement that inserts, rather than by a statement of its
 -- own before it (require-session): one round trip fewer per memory, ten in a batch of ten. No row
 -- comes back when there is no such session. The lock is granted before the key is chosen, and
--- app_next_memory_key is VOLATILE (V8), so it reads the memories committed while this statement
--- waited for the lock: no two stores in a session can pick the same n.
-WITH session AS (
+-- app_next_memory_key is VOLATILE (V8): under READ COMMITTED, PostgreSQL's default and the app's,
+-- it reads with a snapshot taken after the wait, so it sees the memories committed while this
+-- statement waited for the lock, and no two stores in a session can pick the same n
+-- (ConcurrentStoresTest). Under REPEATABLE READ it would not.
+WITH locked_session AS (
     SELECT session_id FROM sessions WHERE session_id = :#session_id FOR UPDATE
 )
 INSERT INTO memories (session_id, key, type, content, tags)
@@ -15,7 +17,7 @@ SELECT s.session_id,
        :#type,
        CAST(:#content AS jsonb),
        ARRAY(SELECT jsonb_array_elements_text(CAST(:#tags AS jsonb)))
-FROM session s
+FROM locked_session s
 ON CONFLICT (session_id, key) DO UPDATE SET
     type = EXCLUDED.type, content = EXCLUDED.content, tags = EXCLUDED.tags, deleted_at = NULL
 RETURNING json_build_object('session_id', session_id, 'key', key, 'type', type, 'version', version,

@@ -1,21 +1,30 @@
 package dev.aiwebhook;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Stores without a key, from many clients at once into one session: each gets its own
+ * Stores without a key, from several clients at once into one session: each gets its own
  * {@code <type>_<n>}, none overwrites another. store_memory.sql locks the session in the statement
  * that inserts, so the next n must be read after that lock is granted (V8).
  */
@@ -24,57 +33,89 @@ class ConcurrentStoresTest extends AppTestSupport {
     private static final int CLIENTS = 8;
     private static final int EACH = 25;
 
+    @Autowired
+    DataSource dataSource;
+
+    /** Deterministic: both stores are made to wait for the session's lock before either runs. */
+    @Test
+    void twoUnkeyedStoresThatWaitedForTheSessionGetTheNextTwoKeys() throws Exception {
+        String s = newSession("concurrent-wait");
+        assertThat(store(s, "before").data().path("key").asText()).isEqualTo("note_1");
+
+        CompletableFuture<TestClient.Reply> first;
+        CompletableFuture<TestClient.Reply> second;
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement st = lock.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ? FOR UPDATE")) {
+                st.setString(1, s);
+                st.executeQuery().close();
+            }
+            first = CompletableFuture.supplyAsync(() -> store(s, "first"));
+            second = CompletableFuture.supplyAsync(() -> store(s, "second"));
+            // both statements have begun, with their snapshots, and wait for the lock held here
+            await().atMost(Duration.ofSeconds(20)).until(() -> db.queryForObject("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                      AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""", Integer.class) == 2);
+            lock.commit();
+        }
+        Set<String> keys = new HashSet<>();
+        for (TestClient.Reply reply : List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS))) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.data().path("action").asText()).as(reply.toString()).isEqualTo("created");
+            keys.add(reply.data().path("key").asText());
+        }
+        assertThat(keys).containsExactlyInAnyOrder("note_2", "note_3");
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM memory_versions WHERE session_id = ?", s)).isZero();
+    }
+
     @Test
     void unkeyedStoresFromEightClientsIntoOneSessionEachGetTheirOwnKey() throws Exception {
-        String s = "concurrent-keys-" + System.nanoTime();
-        client.command("create_session", s, Map.of("title", "one session, many writers"));
-
+        String s = newSession("concurrent-keys");
+        int total = CLIENTS * EACH;
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        List<Future<List<TestClient.Reply>>> futures = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
         try {
+            List<Future<List<TestClient.Reply>>> futures = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 int clientNo = c;
                 Callable<List<TestClient.Reply>> writer = () -> {
                     List<TestClient.Reply> replies = new ArrayList<>();
                     for (int i = 0; i < EACH; i++) {
-                        replies.add(client.command("store_memory", s,
-                                Map.of("type", "note", "content", "client " + clientNo + " note " + i)));
+                        replies.add(store(s, "client " + clientNo + " note " + i));
                     }
                     return replies;
                 };
                 futures.add(pool.submit(writer));
             }
-            Set<String> keys = new HashSet<>();
             for (Future<List<TestClient.Reply>> f : futures) {
-                for (TestClient.Reply reply : f.get()) {
+                for (TestClient.Reply reply : f.get(120, TimeUnit.SECONDS)) {
                     assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
                     assertThat(reply.data().path("action").asText()).as(reply.toString()).isEqualTo("created");
                     keys.add(reply.data().path("key").asText());
                 }
             }
-            int total = CLIENTS * EACH;
-            assertThat(keys).hasSize(total);
-            for (int n = 1; n <= total; n++) {
-                assertThat(keys).contains("note_" + n);
-            }
         } finally {
             pool.shutdownNow();
         }
-        int total = CLIENTS * EACH;
+        assertThat(keys).hasSize(total);
+        for (int n = 1; n <= total; n++) {
+            assertThat(keys).contains("note_" + n);
+        }
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isEqualTo(total);
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND version = 1", s)).isEqualTo(total);
         assertThat(count("SELECT memory_count FROM sessions WHERE session_id = ?", s)).isEqualTo(total);
         assertThat(count("SELECT count(*) FROM memory_versions WHERE session_id = ?", s)).isZero();
     }
 
-    @Test
-    void aStoreIntoAMissingSessionStoresNothing() {
-        String s = "concurrent-missing-" + System.nanoTime();
-        var reply = client.command("store_memory", s, Map.of("type", "idea", "content", "nowhere"));
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
-        assertThat(reply.code()).isEqualTo("session_not_found");
-        assertThat(reply.field()).isEqualTo("session_id");
-        assertThat(reply.body().path("message").asText()).contains("No session '" + s + "'");
-        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", s)).isZero();
+    private TestClient.Reply store(String session, String content) {
+        return client.command("store_memory", session, Map.of("type", "note", "content", content));
+    }
+
+    private String newSession(String prefix) {
+        String s = prefix + "-" + System.nanoTime();
+        assertThat(client.command("create_session", s, Map.of("title", "one session, many writers")).status()).isEqualTo(200);
+        return s;
     }
 }
