@@ -3,6 +3,9 @@ package dev.aiwebhook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,40 @@ abstract class AppTestSupport {
 
     int count(String sql, Object... args) {
         return db.queryForObject(sql, Integer.class, args);
+    }
+
+    /** A new session, created through the API, its id starting with {@code prefix}. */
+    String newSession(String prefix) {
+        String s = prefix + "-" + System.nanoTime();
+        var reply = client.command("create_session", s, Map.of("title", prefix));
+        org.assertj.core.api.Assertions.assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return s;
+    }
+
+    /** A connection whose open transaction holds the session's row lock, as a writer takes it; close it to let go. */
+    Connection lockSession(String session) throws Exception {
+        Connection lock = db.getDataSource().getConnection();
+        lock.setAutoCommit(false);
+        try (PreparedStatement st = lock.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ? FOR UPDATE")) {
+            st.setString(1, session);
+            st.executeQuery().close();
+        }
+        return lock;
+    }
+
+    /** Once exactly {@code n} of the app's backends wait for a session's row lock: their pids. */
+    List<Integer> awaitBackendsWaitingForASession(int n) {
+        String waiting = """
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                  AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""";
+        List<Integer> pids = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            pids.clear();
+            pids.addAll(db.queryForList(waiting, Integer.class));
+            return pids.size() == n;
+        });
+        return pids;
     }
 
     /** PostgreSQL's plan for a statement of src/main/resources/sql, its :#params bound as the routes bind them. */

@@ -1,8 +1,6 @@
 package dev.aiwebhook;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,13 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Stores without a key, from several clients at once into one session: each gets its own
@@ -33,9 +27,6 @@ class ConcurrentStoresTest extends AppTestSupport {
     private static final int CLIENTS = 8;
     private static final int EACH = 25;
 
-    @Autowired
-    DataSource dataSource;
-
     /** Deterministic: both stores are made to wait for the session's lock before either runs. */
     @Test
     void twoUnkeyedStoresThatWaitedForTheSessionGetTheNextTwoKeys() throws Exception {
@@ -44,19 +35,11 @@ class ConcurrentStoresTest extends AppTestSupport {
 
         CompletableFuture<TestClient.Reply> first;
         CompletableFuture<TestClient.Reply> second;
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement st = lock.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ? FOR UPDATE")) {
-                st.setString(1, s);
-                st.executeQuery().close();
-            }
+        try (Connection lock = lockSession(s)) {
             first = CompletableFuture.supplyAsync(() -> store(s, "first"));
             second = CompletableFuture.supplyAsync(() -> store(s, "second"));
             // both statements have begun, with their snapshots, and wait for the lock held here
-            await().atMost(Duration.ofSeconds(20)).until(() -> db.queryForObject("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
-                      AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""", Integer.class) == 2);
+            awaitBackendsWaitingForASession(2);
             lock.commit();
         }
         Set<String> keys = new HashSet<>();
@@ -111,11 +94,5 @@ class ConcurrentStoresTest extends AppTestSupport {
 
     private TestClient.Reply store(String session, String content) {
         return client.command("store_memory", session, Map.of("type", "note", "content", content));
-    }
-
-    private String newSession(String prefix) {
-        String s = prefix + "-" + System.nanoTime();
-        assertThat(client.command("create_session", s, Map.of("title", "one session, many writers")).status()).isEqualTo(200);
-        return s;
     }
 }

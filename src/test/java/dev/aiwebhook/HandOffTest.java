@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
 
 import dev.aiwebhook.config.AppProperties;
 import org.junit.jupiter.api.Test;
@@ -31,8 +27,6 @@ class HandOffTest extends AppTestSupport {
 
     @Autowired
     AppProperties props;
-    @Autowired
-    DataSource dataSource;
 
     @Test
     void aSyncSessionCommandIsStoredByTheTransactionThatAppliesIt() throws Exception {
@@ -116,12 +110,6 @@ class HandOffTest extends AppTestSupport {
         assertHandedOverAndCompletedInOneTransaction(false);
     }
 
-    private String newSession(String prefix) {
-        String s = prefix + "-" + System.nanoTime();
-        assertThat(client.command("create_session", s, Map.of("title", "t")).status()).isEqualTo(200);
-        return s;
-    }
-
     /** What a test does mid-flight: it holds the session's lock, which the worker's backend waits for. */
     private interface WhileHeld {
         void run(Connection lock, int workerBackend) throws Exception;
@@ -139,36 +127,11 @@ class HandOffTest extends AppTestSupport {
         try (Connection lock = lockSession(session)) {
             reply = CompletableFuture.supplyAsync(() -> client.post("/webhook",
                     storeWithKey(session, true, key), Map.of("X-API-Key", TestClient.API_KEY)));
-            int backend = awaitWorkerWaitingForTheSession();
+            int backend = awaitBackendsWaitingForASession(1).get(0);
             assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->'data'->>'key' = ?", key)).isZero();
             whileHeld.run(lock, backend);
         }
         return reply.get(replySeconds, TimeUnit.SECONDS);
-    }
-
-    private Connection lockSession(String session) throws Exception {
-        Connection lock = dataSource.getConnection();
-        lock.setAutoCommit(false);
-        try (PreparedStatement st = lock.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ? FOR UPDATE")) {
-            st.setString(1, session);
-            st.executeQuery().close();
-        }
-        return lock;
-    }
-
-    /** The backend of the worker's transaction, once it waits for the session's lock. */
-    private int awaitWorkerWaitingForTheSession() {
-        String waiting = """
-                SELECT pid FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
-                  AND query LIKE '%FROM sessions WHERE session_id%FOR UPDATE%'""";
-        List<Integer> pids = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            pids.clear();
-            pids.addAll(db.queryForList(waiting, Integer.class));
-            return pids.size() == 1;
-        });
-        return pids.get(0);
     }
 
     @Test
