@@ -26,12 +26,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class SqlParameterCounts implements CamelContextConfiguration {
 
-    /**
-     * A statement whose best plan depends on its parameters' values (search) says so in its SQL
-     * file; it is bound by {@link PlannedEachCall}, so PostgreSQL plans it for each call's values.
-     */
-    public static final String PLANNED_EVERY_CALL = "-- Planned on every call";
-
     /** A named parameter as camel-sql reads it: {@code :#name} or {@code :#${expression}}. */
     private static final Pattern NAMED = Pattern.compile(":#(\\$\\{[^}]*}|[\\w.]+)");
 
@@ -70,7 +64,7 @@ public class SqlParameterCounts implements CamelContextConfiguration {
                     if (n > 0) {
                         sql.setParametersCount(n);
                     }
-                    sql.setPrepareStatementStrategy(text.contains(PLANNED_EVERY_CALL) ? new PlannedEachCall() : new NamedParameters());
+                    sql.setPrepareStatementStrategy(new NamedParameters());
                 } catch (Exception e) {
                     throw new IllegalStateException("Cannot read the SQL of " + uri, e);
                 }

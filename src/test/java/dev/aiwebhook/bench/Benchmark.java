@@ -1,6 +1,9 @@
 package dev.aiwebhook.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,10 +242,17 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * The naive query (rank every match, keep the top 10) timed on plain JDBC, and what the
+     * bounded search changes in the results: the share of the naive top 10 that the app's top 10
+     * (chunks only) also holds, compared by rank, since many chunks tie.
+     */
     private void naiveSearch(String cls, List<String> pairs) throws Exception {
         int reps = Math.min(pairs.size(), full ? 20 : 30);
         long[] lat = new long[reps];
         long matches = 0;
+        int shared = 0;
+        int naiveHits = 0;
         try (Connection c = database.getConnection(); PreparedStatement st = c.prepareStatement("""
                 SELECT chunk_id, ts_rank_cd(search_vector, q) AS r
                 FROM conversation_chunks, app_search_query(?) AS q
@@ -251,10 +261,12 @@ public final class Benchmark {
                      "SELECT count(*) FROM conversation_chunks, app_search_query(?) AS q WHERE search_vector @@ q")) {
             for (int k = 0; k < reps; k++) {
                 st.setString(1, pairs.get(k));
+                List<BigDecimal> naive = new ArrayList<>();
                 long s = System.nanoTime();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         rs.getString(1);
+                        naive.add(asTheAppRoundsIt(rs.getFloat(2)));
                     }
                 }
                 lat[k] = System.nanoTime() - s;
@@ -263,14 +275,48 @@ public final class Benchmark {
                     rs.next();
                     matches += rs.getLong(1);
                 }
+                List<BigDecimal> bounded = new ArrayList<>();
+                for (JsonNode hit : search(pairs.get(k)).path("hits")) {
+                    bounded.add(hit.path("rank").decimalValue());
+                }
+                naiveHits += naive.size();
+                for (BigDecimal r : naive) {
+                    for (int b = 0; b < bounded.size(); b++) {
+                        if (bounded.get(b).compareTo(r) == 0) {
+                            bounded.remove(b);
+                            shared++;
+                            break;
+                        }
+                    }
+                }
             }
         }
         Arrays.sort(lat);
         Map<String, Object> r = row("naive search (rank every match), " + cls + " word pairs, plain SQL",
                 ms(lat[reps / 2]), ms(lat[(int) (reps * 0.95)]), ms(lat[reps - 1]), null, null, null, reps, 1);
         r.put("mean_matches_per_query", matches / reps);
+        double overlap = naiveHits == 0 ? 1.0 : round((double) shared / naiveHits);
+        r.put("naive_top10_in_search_top10", overlap);
         scenarios.add(r);
-        System.out.printf("  measured %-62s p50 %8.2f ms (%d matches per query)%n", r.get("name"), ms(lat[reps / 2]), matches / reps);
+        System.out.printf("  measured %-62s p50 %8.2f ms (%d matches per query; %.0f %% of its top 10 in the search's)%n",
+                r.get("name"), ms(lat[reps / 2]), matches / reps, overlap * 100);
+    }
+
+    /** A rank as search returns it: round(rank::numeric, 4), the real read with its 6 significant digits. */
+    private static BigDecimal asTheAppRoundsIt(float rank) {
+        return new BigDecimal(Float.toString(rank)).round(new MathContext(6))
+                .setScale(4, RoundingMode.HALF_UP);
+    }
+
+    /** The data of a search of the chunks across all sessions, through the app. */
+    private JsonNode search(String query) throws Exception {
+        HttpPost post = new HttpPost(base + "/webhook");
+        post.setHeader("X-API-Key", TestClient.API_KEY);
+        post.setEntity(new StringEntity(cmd("search", "bench-query", Map.of("query", query, "scope", "all",
+                "kinds", List.of("chunks"), "limit", 10)), ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        JsonNode reply = http.execute(post, res -> JSON.readTree(EntityUtils.toString(res.getEntity())));
+        check("success".equals(reply.path("status").asText()), "search failed: " + reply);
+        return reply.path("data");
     }
 
     /**
