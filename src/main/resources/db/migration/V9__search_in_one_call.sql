@@ -7,13 +7,13 @@
 -- (EXECUTE: planned on every call with its values, like a constant), and the returned hits are
 -- read by primary key with a plan made once per connection.
 --
--- Bounded as before: of each kind only the newest 500 matches are ranked. Chunks across all
+-- Bounded as before: of each kind at most the newest 500 matches are ranked. Chunks across all
 -- sessions are looked for among the newest chunks' vectors first (recent_chunk_vectors, V5);
 -- the index over every chunk is read only when those hold fewer than five times the hits asked
--- for (50 for the default 10; 500 for the maximum 100). Before, it was read whenever they held
--- fewer than 500: two words that each occur in 5-10 % of a million chunks then cost 10 ms in that
--- index alone, and the heap reads of thousands of older matches, to rank 500 where 300 newer ones
--- were already found.
+-- for, and at least 50 (50 for the default 10; 500 for the maximum 100); otherwise only the
+-- window's matches are ranked. Before, it was read whenever they held fewer than 500: two words that each
+-- occur in 5-10 % of a million chunks then cost 10 ms in that index alone, and the heap reads of
+-- thousands of older matches, to rank 500 where 300 newer ones were already found.
 
 -- The returned hits: rows given by id, ranked, with their snippets. The same plan serves every
 -- call (force_generic_plan): ids are looked up by primary key whatever the words.

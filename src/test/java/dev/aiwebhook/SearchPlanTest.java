@@ -59,7 +59,8 @@ class SearchPlanTest extends AppTestSupport {
     /**
      * The plans of every statement one search across all sessions runs (auto_explain, reported to
      * this connection as notices), in a transaction rolled back, so the pooled connection keeps
-     * none of these settings.
+     * none of these settings. LOAD and these settings need a superuser, as the test database's
+     * postgres is.
      */
     private static String plansOfASearch(Connection c, String query) throws Exception {
         c.setAutoCommit(false);

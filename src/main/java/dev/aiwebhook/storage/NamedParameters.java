@@ -20,7 +20,7 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
  * the body is converted once per call; each parameter is then read from that one Map, exactly as
  * camel-sql would have read it (statements with {@code :#${...}} expressions keep camel-sql's way).
  */
-class NamedParameters extends DefaultSqlPrepareStatementStrategy {
+final class NamedParameters extends DefaultSqlPrepareStatementStrategy {
 
     private final Map<String, String> prepared = new ConcurrentHashMap<>();
 

@@ -2,8 +2,6 @@ package dev.aiwebhook.bench;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,48 +243,54 @@ public final class Benchmark {
     /**
      * The naive query (rank every match, keep the top 10) timed on plain JDBC, and what the
      * bounded search changes in the results: the share of the naive top 10 that the app's top 10
-     * (chunks only) also holds, compared by rank, since many chunks tie.
+     * (chunks only) also holds, compared by rank (rounded as search rounds it), since many chunks
+     * tie. The app's searches run after the timed loop.
      */
     private void naiveSearch(String cls, List<String> pairs) throws Exception {
         int reps = Math.min(pairs.size(), full ? 20 : 30);
         long[] lat = new long[reps];
         long matches = 0;
-        int shared = 0;
-        int naiveHits = 0;
+        List<List<BigDecimal>> naive = new ArrayList<>();
         try (Connection c = database.getConnection(); PreparedStatement st = c.prepareStatement("""
-                SELECT chunk_id, ts_rank_cd(search_vector, q) AS r
-                FROM conversation_chunks, app_search_query(?) AS q
-                WHERE search_vector @@ q ORDER BY r DESC LIMIT 10""");
+                SELECT chunk_id, round(r::numeric, 4) FROM (
+                    SELECT chunk_id, ts_rank_cd(search_vector, q) AS r
+                    FROM conversation_chunks, app_search_query(?) AS q
+                    WHERE search_vector @@ q ORDER BY r DESC LIMIT 10) top""");
              PreparedStatement cnt = c.prepareStatement(
                      "SELECT count(*) FROM conversation_chunks, app_search_query(?) AS q WHERE search_vector @@ q")) {
             for (int k = 0; k < reps; k++) {
                 st.setString(1, pairs.get(k));
-                List<BigDecimal> naive = new ArrayList<>();
+                List<BigDecimal> ranks = new ArrayList<>();
                 long s = System.nanoTime();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         rs.getString(1);
-                        naive.add(asTheAppRoundsIt(rs.getFloat(2)));
+                        ranks.add(rs.getBigDecimal(2));
                     }
                 }
                 lat[k] = System.nanoTime() - s;
+                naive.add(ranks);
                 cnt.setString(1, pairs.get(k));
                 try (ResultSet rs = cnt.executeQuery()) {
                     rs.next();
                     matches += rs.getLong(1);
                 }
-                List<BigDecimal> bounded = new ArrayList<>();
-                for (JsonNode hit : search(pairs.get(k)).path("hits")) {
-                    bounded.add(hit.path("rank").decimalValue());
-                }
-                naiveHits += naive.size();
-                for (BigDecimal r : naive) {
-                    for (int b = 0; b < bounded.size(); b++) {
-                        if (bounded.get(b).compareTo(r) == 0) {
-                            bounded.remove(b);
-                            shared++;
-                            break;
-                        }
+            }
+        }
+        int shared = 0;
+        int naiveHits = 0;
+        for (int k = 0; k < reps; k++) {
+            List<BigDecimal> bounded = new ArrayList<>();
+            for (JsonNode hit : search(pairs.get(k)).path("hits")) {
+                bounded.add(hit.path("rank").decimalValue());
+            }
+            naiveHits += naive.get(k).size();
+            for (BigDecimal r : naive.get(k)) {
+                for (int b = 0; b < bounded.size(); b++) {
+                    if (bounded.get(b).compareTo(r) == 0) {
+                        bounded.remove(b);
+                        shared++;
+                        break;
                     }
                 }
             }
@@ -300,12 +304,6 @@ public final class Benchmark {
         scenarios.add(r);
         System.out.printf("  measured %-62s p50 %8.2f ms (%d matches per query; %.0f %% of its top 10 in the search's)%n",
                 r.get("name"), ms(lat[reps / 2]), matches / reps, overlap * 100);
-    }
-
-    /** A rank as search returns it: round(rank::numeric, 4), the real read with its 6 significant digits. */
-    private static BigDecimal asTheAppRoundsIt(float rank) {
-        return new BigDecimal(Float.toString(rank)).round(new MathContext(6))
-                .setScale(4, RoundingMode.HALF_UP);
     }
 
     /** The data of a search of the chunks across all sessions, through the app. */
