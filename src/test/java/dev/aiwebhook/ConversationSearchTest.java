@@ -147,6 +147,30 @@ class ConversationSearchTest extends AppTestSupport {
     }
 
     @Test
+    void aLongTextsSnippetIsMadeFromTheWindowAroundItsFirstMatch() {
+        String s = session("long");
+        String filler = "plain filler words about nothing much ".repeat(2_000); // 76,000 characters
+        String text = filler + "The Zanzibar harbour opens at dawn. " + filler;
+        client.command("add_artifact", s, Map.of("name", "Long notes", "content", text));
+        var hits = client.command("search", s, Map.of("query", "zanzibar", "kinds", List.of("artifacts"))).data().path("hits");
+        assertThat(hits).hasSize(1);
+        assertThat(hits.get(0).path("snippet").asText()).contains("**Zanzibar** harbour").hasSizeLessThan(400);
+
+        // the window: 4,000 characters from 1,000 before the first place a stem occurs, in any case
+        String source = db.queryForObject("SELECT app_snippet_source(?, app_query_stems_pattern(app_search_query('zanzibar')))",
+                String.class, text);
+        int match = text.indexOf("Zanzibar");
+        assertThat(source).isEqualTo(text.substring(match - 1_000, match + 3_000));
+        // no stem in the text: its start; a short text: all of it
+        assertThat(db.queryForObject("SELECT app_snippet_source(?, app_query_stems_pattern(app_search_query('kilimanjaro')))",
+                String.class, text)).isEqualTo(text.substring(0, 4_000));
+        assertThat(db.queryForObject("SELECT app_snippet_source('short text', 'zanzibar')", String.class)).isEqualTo("short text");
+        // stems are matched as text, their other characters escaped
+        assertThat(db.queryForObject("SELECT app_query_stems_pattern(app_search_query('decide node.js or maps'))", String.class))
+                .isEqualTo("decid|decis|map|node\\.js");
+    }
+
+    @Test
     void artifactsAreStoredListedAndCounted() {
         String s = session("artifacts");
         var added = client.command("add_artifact", s, Map.of("name", "Plan", "content", "step one", "artifact_id", "plan-" + s));
