@@ -150,24 +150,34 @@ class ConversationSearchTest extends AppTestSupport {
     void aLongTextsSnippetIsMadeFromTheWindowAroundItsFirstMatch() {
         String s = session("long");
         String filler = "plain filler words about nothing much ".repeat(2_000); // 76,000 characters
-        String text = filler + "The Zanzibar harbour opens at dawn. " + filler;
+        // "xzanzibar" holds the stem but no word starts with it
+        String text = "an xzanzibar mention " + filler + "The Zanzibar harbour opens at dawn. " + filler;
         client.command("add_artifact", s, Map.of("name", "Long notes", "content", text));
         var hits = client.command("search", s, Map.of("query", "zanzibar", "kinds", List.of("artifacts"))).data().path("hits");
         assertThat(hits).hasSize(1);
         assertThat(hits.get(0).path("snippet").asText()).contains("**Zanzibar** harbour").hasSizeLessThan(400);
 
-        // the window: 4,000 characters from 1,000 before the first place a stem occurs, in any case
-        String source = db.queryForObject("SELECT app_snippet_source(?, app_query_stems_pattern(app_search_query('zanzibar')))",
-                String.class, text);
+        // the window: 4,000 characters from 1,000 before the first word starting with a stem, in any case
         int match = text.indexOf("Zanzibar");
-        assertThat(source).isEqualTo(text.substring(match - 1_000, match + 3_000));
-        // no stem in the text: its start; a short text: all of it
-        assertThat(db.queryForObject("SELECT app_snippet_source(?, app_query_stems_pattern(app_search_query('kilimanjaro')))",
-                String.class, text)).isEqualTo(text.substring(0, 4_000));
-        assertThat(db.queryForObject("SELECT app_snippet_source('short text', 'zanzibar')", String.class)).isEqualTo("short text");
-        // stems are matched as text, their other characters escaped
-        assertThat(db.queryForObject("SELECT app_query_stems_pattern(app_search_query('decide node.js or maps'))", String.class))
-                .isEqualTo("decid|decis|map|node\\.js");
+        assertThat(snippetSource(text, "zanzibar")).isEqualTo(text.substring(match - 1_000, match + 3_000));
+        // no word starts with a stem: the whole text; a short text: all of it
+        assertThat(snippetSource(text, "kilimanjaro")).isEqualTo(text);
+        assertThat(snippetSource("short text", "zanzibar")).isEqualTo("short text");
+        // the query does not match within the window (both words are only together far later): the whole text
+        String apart = "Zanzibar alone here. " + filler + "The Zanzibar harbour opens at dawn.";
+        assertThat(snippetSource(apart, "zanzibar harbour")).isEqualTo(apart);
+        assertThat(client.command("add_artifact", s, Map.of("name", "Apart", "content", apart)).status()).isEqualTo(200);
+        var both = client.command("search", s, Map.of("query", "zanzibar harbour", "kinds", List.of("artifacts"))).data().path("hits");
+        assertThat(both.findValuesAsText("snippet")).hasSize(2).allSatisfy(snippet -> assertThat(snippet).contains("**Zanzibar** **harbour**"));
+        // stems start words; their other characters are escaped; words after - are left out
+        assertThat(db.queryForObject("SELECT app_query_stems_pattern(app_search_query('decide node.js or maps -disk'))", String.class))
+                .isEqualTo("\\m(decid|decis|map|node\\.js)");
+    }
+
+    /** What a search for {@code query} makes a snippet of, from a hit's text (V10). */
+    private String snippetSource(String text, String query) {
+        return db.queryForObject("SELECT app_snippet_source(app_ts_config(), ?, q, app_query_stems_pattern(q)) "
+                + "FROM app_search_query(?) q", String.class, text, query);
     }
 
     @Test
