@@ -308,10 +308,8 @@ public final class Benchmark {
 
     /** The data of a search of the chunks across all sessions, through the app. */
     private JsonNode search(String query) throws Exception {
-        HttpPost post = new HttpPost(base + "/webhook");
-        post.setHeader("X-API-Key", TestClient.API_KEY);
-        post.setEntity(new StringEntity(cmd("search", "bench-query", Map.of("query", query, "scope", "all",
-                "kinds", List.of("chunks"), "limit", 10)), ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        HttpPost post = webhook(cmd("search", "bench-query", Map.of("query", query, "scope", "all",
+                "kinds", List.of("chunks"), "limit", 10)));
         JsonNode reply = http.execute(post, res -> JSON.readTree(EntityUtils.toString(res.getEntity())));
         check("success".equals(reply.path("status").asText()), "search failed: " + reply);
         return reply.path("data");
@@ -523,11 +521,16 @@ public final class Benchmark {
         return send(body, 200);
     }
 
-    private int send(String body, int expected) throws Exception {
+    /** A POST /webhook of this JSON body, with the API key. */
+    private HttpPost webhook(String body) {
         HttpPost post = new HttpPost(base + "/webhook");
         post.setHeader("X-API-Key", TestClient.API_KEY);
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
-        return http.execute(post, r -> {
+        return post;
+    }
+
+    private int send(String body, int expected) throws Exception {
+        return http.execute(webhook(body), r -> {
             String text = EntityUtils.toString(r.getEntity());
             if (r.getCode() != expected) {
                 return 1;
