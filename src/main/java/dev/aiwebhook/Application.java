@@ -1,5 +1,6 @@
 package dev.aiwebhook;
 
+import dev.aiwebhook.config.AheadOfTimeStart;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class Application {
     public static void main(String[] args) {
+        AheadOfTimeStart.enableForJar(Application.class);
         SpringApplication.run(Application.class, args);
     }
 }

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class data archive of the build's training run. The JVM maps the archive only when it matches
  * this JVM and these jar files exactly (otherwise it warns and loads every class from its jar, the
  * slow way), so the test looks for the archive among the running app's memory mappings. Such a
- * start leaves the heap at its initial size unless it is collected once the app is ready.
+ * start leaves the heap at its initial size unless it is collected once the app is ready. The jar
+ * starts from the bean definitions its build's AOT pass wrote out (config/AheadOfTimeStart).
  */
 class ClassDataArchiveIT {
 
@@ -32,6 +33,8 @@ class ClassDataArchiveIT {
         String maps = Files.readString(Path.of("/proc", String.valueOf(app.handle().pid()), "maps"));
         assertThat(maps).contains(AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath().toString());
         assertThat(app.logContains("shared archive")).as("no warning that the archive was refused").isFalse();
+        // and from the bean definitions of the build's AOT pass (config/AheadOfTimeStart)
+        assertThat(app.logContains("Starting AOT-processed Application")).as("started in AOT mode").isTrue();
 
         // started from the archive, the heap is collected once the app is ready (HeapAfterStartup)
         AppProcess.await("the heap is collected after startup", Duration.ofSeconds(60), () -> {

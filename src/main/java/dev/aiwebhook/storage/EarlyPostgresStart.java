@@ -36,7 +36,8 @@ public class EarlyPostgresStart implements ApplicationListener<ApplicationEnviro
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         Environment env = event.getEnvironment();
-        if (!env.getProperty("app.database-url", "").isBlank()) {
+        if (Boolean.getBoolean("spring.aot.processing")   // the build's AOT pass: no database
+                || !env.getProperty("app.database-url", "").isBlank()) {
             return;
         }
         Path dir = DatabaseConfig.embeddedDir(env.getProperty("app.data-dir", "./data"));
