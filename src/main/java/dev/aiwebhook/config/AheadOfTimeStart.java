@@ -22,9 +22,14 @@ public final class AheadOfTimeStart {
 
     /** Before {@code SpringApplication.run}: turns AOT mode on for a jar that carries its AOT initializer. */
     public static void enableForJar(Class<?> application) {
-        if (System.getProperty(FLAG) == null && fromJar(application) && hasInitializer(application)) {
+        if (switchOn(System.getProperty(FLAG), fromJar(application), hasInitializer(application))) {
             System.setProperty(FLAG, "true");
         }
+    }
+
+    /** AOT mode when nobody chose, for a jar that carries its initializer. */
+    static boolean switchOn(String chosen, boolean fromJar, boolean hasInitializer) {
+        return chosen == null && fromJar && hasInitializer;
     }
 
     static boolean fromJar(Class<?> application) {

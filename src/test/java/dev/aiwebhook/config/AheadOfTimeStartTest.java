@@ -46,6 +46,14 @@ class AheadOfTimeStartTest {
     }
 
     @Test
+    void aPackagedJarIsSwitchedOnlyWhenNobodyChose() {
+        assertThat(AheadOfTimeStart.switchOn(null, true, true)).isTrue();
+        assertThat(AheadOfTimeStart.switchOn("false", true, true)).as("-Dspring.aot.enabled=false").isFalse();
+        assertThat(AheadOfTimeStart.switchOn(null, false, true)).as("a classes folder").isFalse();
+        assertThat(AheadOfTimeStart.switchOn(null, true, false)).as("no initializer").isFalse();
+    }
+
+    @Test
     void anExplicitChoiceIsKept() {
         System.setProperty("spring.aot.enabled", "false");
         AheadOfTimeStart.enableForJar(Application.class);
