@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 
+import org.springframework.aot.AotDetector;
+
 /**
  * The packaged jar starts from the bean definitions that the build's AOT pass wrote out
  * ({@code spring-boot-maven-plugin:process-aot}, README "Deployment"), instead of finding them
@@ -15,15 +17,13 @@ import java.security.CodeSource;
  */
 public final class AheadOfTimeStart {
 
-    static final String FLAG = "spring.aot.enabled";
-
     private AheadOfTimeStart() {
     }
 
     /** Before {@code SpringApplication.run}: turns AOT mode on for a jar that carries its AOT initializer. */
     public static void enableForJar(Class<?> application) {
-        if (switchOn(System.getProperty(FLAG), fromJar(application), hasInitializer(application))) {
-            System.setProperty(FLAG, "true");
+        if (switchOn(System.getProperty(AotDetector.AOT_ENABLED), fromJar(application), hasInitializer(application))) {
+            System.setProperty(AotDetector.AOT_ENABLED, "true");
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
@@ -36,7 +37,7 @@ public class EarlyPostgresStart implements ApplicationListener<ApplicationEnviro
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         Environment env = event.getEnvironment();
-        if (Boolean.getBoolean("spring.aot.processing")   // the build's AOT pass: no database
+        if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)   // the build's AOT pass: no database
                 || !env.getProperty("app.database-url", "").isBlank()) {
             return;
         }
