@@ -109,7 +109,12 @@ public final class AppProcess implements AutoCloseable {
 
     /** The extracted layout ({@link #LAYOUT_JAR}) with exactly these JVM options, and the app's defaults. */
     public AppProcess fromLayout(List<String> jvmOptions) {
-        this.jar = LAYOUT_JAR;
+        return fromLayout(LAYOUT, jvmOptions);
+    }
+
+    /** A copy of the extracted layout in {@code folder}, with exactly these JVM options, and the app's defaults. */
+    public AppProcess fromLayout(Path folder, List<String> jvmOptions) {
+        this.jar = folder.resolve(LAYOUT_JAR.getFileName());
         this.jvmOptions = List.copyOf(jvmOptions);
         env.remove("WORKER_CLAIM_WAIT");
         return this;

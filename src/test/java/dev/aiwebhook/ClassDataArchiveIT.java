@@ -2,8 +2,11 @@ package dev.aiwebhook;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The deployment layout the build makes (README, "Deployment"): the extracted jar started with the
  * class data archive of the build's training run. The JVM maps the archive only when it matches
- * this JVM and these jar files exactly (otherwise it warns and loads every class from its jar, the
- * slow way), so the test looks for the archive among the running app's memory mappings. Such a
+ * this JVM and these jar files exactly (otherwise it loads every class from its jar, the slow way,
+ * without a word; the app then warns), so the test looks for the archive among the running app's
+ * memory mappings. Such a
  * start leaves the heap at its initial size unless it is collected once the app is ready. The jar
  * starts from the bean definitions its build's AOT pass wrote out (config/AheadOfTimeStart).
  */
@@ -32,7 +36,7 @@ class ClassDataArchiveIT {
 
         String maps = Files.readString(Path.of("/proc", String.valueOf(app.handle().pid()), "maps"));
         assertThat(maps).contains(AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath().toString());
-        assertThat(app.logContains("shared archive")).as("no warning that the archive was refused").isFalse();
+        assertThat(app.logContains("was not used")).as("no warning that the archive was refused").isFalse();
         // and from the bean definitions of the build's AOT pass (config/AheadOfTimeStart)
         assertThat(app.logContains("Starting AOT-processed Application")).as("started in AOT mode").isTrue();
 
@@ -57,5 +61,69 @@ class ClassDataArchiveIT {
         assertThat(client.command("create_session", "cds", Map.of("title", "from the archive")).status()).isEqualTo(200);
         assertThat(app.database().queryForObject("SELECT count(*) FROM sessions WHERE session_id = 'cds'", Long.class))
                 .isEqualTo(1);
+    }
+
+    /**
+     * The archive holds the absolute paths of the jars it was made from, and JDK 17 uses it only
+     * for those: a copy of the layout in another folder starts without it (the slow way), until a
+     * training run made there writes its own, with the command README "Deployment" gives (the
+     * Docker image's training).
+     */
+    @Test
+    void aCopiedLayoutStartsWithoutTheArchiveUntilItsOwnTrainingRunMakesOne() throws Exception {
+        AppProcess app = apps.add(AppProcess.allInOne("class-data-copied"));
+        Path copy = app.home().resolve("layout");
+        copyWithTimestamps(AppProcess.LAYOUT, copy);
+        Path archive = copy.resolve("ai-webhook.jsa");
+        app.fromLayout(copy, List.of("-XX:SharedArchiveFile=" + archive)).start();
+
+        assertThat(mappings(app)).doesNotContain(archive.toString());
+        // the JVM says nothing; the app does (config/ClassDataArchiveCheck)
+        assertThat(app.logContains("The class data archive " + archive + " was not used")).isTrue();
+        assertThat(app.client().command("create_session", "copied", Map.of("title", "slow way")).status())
+                .isEqualTo(200);
+        app.stop();
+
+        // README: DATA_DIR=$(mktemp -d) java -XX:ArchiveClassesAtExit=… -Dspring.context.exit=onRefresh -jar …
+        // from the folder that holds routes/ (this test's working directory)
+        Files.delete(archive);
+        ProcessBuilder training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+                "-jar", copy.resolve("ai-webhook.jar").toString())
+                .redirectErrorStream(true).redirectOutput(app.home().resolve("training.log").toFile());
+        training.environment().remove("DATABASE_URL");
+        training.environment().remove("APP_ROLE");
+        List.of("API_KEY", "WORKER_TOKEN", "ROUTES_DIR", "PORT").forEach(training.environment()::remove);
+        training.environment().put("DATA_DIR", app.home().resolve("training-data").toString());
+        Process run = training.start();
+        assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("the training run ends").isTrue();
+        assertThat(run.exitValue()).as(Files.readString(app.home().resolve("training.log"))).isZero();
+        assertThat(archive).isRegularFile();
+        // the run ends with Runtime.halt: its PostgreSQL was stopped before (storage/TrainingRunStop)
+        assertThat(app.home().resolve("training-data/postgres/postmaster.pid")).doesNotExist();
+
+        app.start();
+        assertThat(mappings(app)).contains(archive.toString());
+        assertThat(app.logContains("was not used")).as("no warning that the archive was refused").isFalse();
+        assertThat(app.client().command("create_session", "copied-2", Map.of("title", "from its own archive"))
+                .status()).isEqualTo(200);
+    }
+
+    private static String mappings(AppProcess app) throws Exception {
+        return Files.readString(Path.of("/proc", String.valueOf(app.handle().pid()), "maps"));
+    }
+
+    /** As {@code cp -a}: the files with their modification times, which the JVM checks. */
+    private static void copyWithTimestamps(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 }
