@@ -57,6 +57,11 @@ public class EarlyPostgresStart implements ApplicationListener<ApplicationEnviro
         });
     }
 
+    /** Whether a PostgreSQL was started early on this directory and not taken yet. */
+    static boolean startedEarly(Path dir) {
+        return STARTING.containsKey(dir);
+    }
+
     /** The PostgreSQL started early on this directory, or a new one started now. */
     static EmbeddedPostgres take(Path dir) throws Exception {
         CompletableFuture<EmbeddedPostgres> started = STARTING.remove(dir);
