@@ -49,7 +49,7 @@ public final class AppProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Settings of the machine running the build that must not leak into the app under test. */
-    private static final List<String> INHERITED_SETTINGS = List.of("PORT", "APP_ROLE", "API_KEY", "WORKER_TOKEN",
+    static final List<String> INHERITED_SETTINGS = List.of("PORT", "APP_ROLE", "API_KEY", "WORKER_TOKEN",
             "RELAY_URL", "DATABASE_URL", "DATA_DIR", "LEASE", "MAX_ATTEMPTS", "WORKER_ID", "WORKER_CONCURRENCY");
 
     private final String name;

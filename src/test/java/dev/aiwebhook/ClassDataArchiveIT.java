@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class data archive of the build's training run. The JVM maps the archive only when it matches
  * this JVM and these jar files exactly (otherwise it loads every class from its jar, the slow way,
  * without a word; the app then warns), so the test looks for the archive among the running app's
- * memory mappings. Such a
- * start leaves the heap at its initial size unless it is collected once the app is ready. The jar
- * starts from the bean definitions its build's AOT pass wrote out (config/AheadOfTimeStart).
+ * memory mappings. Such a start leaves the heap at its initial size unless it is collected once the
+ * app is ready. The jar starts from the bean definitions its build's AOT pass wrote out
+ * (config/AheadOfTimeStart).
  */
 class ClassDataArchiveIT {
 
@@ -91,22 +91,33 @@ class ClassDataArchiveIT {
                 "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
                 "-jar", copy.resolve("ai-webhook.jar").toString())
                 .redirectErrorStream(true).redirectOutput(app.home().resolve("training.log").toFile());
-        training.environment().remove("DATABASE_URL");
-        training.environment().remove("APP_ROLE");
-        List.of("API_KEY", "WORKER_TOKEN", "ROUTES_DIR", "PORT").forEach(training.environment()::remove);
+        AppProcess.INHERITED_SETTINGS.forEach(training.environment()::remove);
+        training.environment().remove("ROUTES_DIR");
         training.environment().put("DATA_DIR", app.home().resolve("training-data").toString());
-        Process run = training.start();
-        assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("the training run ends").isTrue();
-        assertThat(run.exitValue()).as(Files.readString(app.home().resolve("training.log"))).isZero();
-        assertThat(archive).isRegularFile();
-        // the run ends with Runtime.halt: its PostgreSQL was stopped before (storage/TrainingRunStop)
-        assertThat(app.home().resolve("training-data/postgres/postmaster.pid")).doesNotExist();
+        Path pidFile = app.home().resolve("training-data/postgres/postmaster.pid");
+        try {
+            Process run = training.start();
+            assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("the training run ends").isTrue();
+            assertThat(run.exitValue()).as(Files.readString(app.home().resolve("training.log"))).isZero();
+            assertThat(archive).isRegularFile();
+            // the run ends with Runtime.halt: its PostgreSQL was stopped before (storage/TrainingRunStop)
+            assertThat(pidFile).doesNotExist();
+        } finally {
+            stopLeftOver(pidFile);
+        }
 
         app.start();
         assertThat(mappings(app)).contains(archive.toString());
         assertThat(app.logContains("was not used")).as("no warning that the archive was refused").isFalse();
         assertThat(app.client().command("create_session", "copied-2", Map.of("title", "from its own archive"))
                 .status()).isEqualTo(200);
+    }
+
+    /** A PostgreSQL the training run may have left running, when the test fails. */
+    private static void stopLeftOver(Path pidFile) throws Exception {
+        if (Files.exists(pidFile)) {
+            ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim())).ifPresent(ProcessHandle::destroy);
+        }
     }
 
     private static String mappings(AppProcess app) throws Exception {

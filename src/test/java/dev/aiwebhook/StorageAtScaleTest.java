@@ -141,7 +141,7 @@ class StorageAtScaleTest extends AppTestSupport {
         String s = session("window");
         String word = "zw" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "y");
         long bestId = chunk(s, "best", (word + " ").repeat(40));
-        // a whole window of chunk ids later (as if 100,000 chunks had been written since)
+        // a whole window of chunk ids later (as if app_recent_chunks_span() chunks had been written since)
         chunkIdsHandedOutUpTo(bestId + db.queryForObject("SELECT app_recent_chunks_span()", Long.class));
         db.update("""
                 INSERT INTO conversation_chunks (session_id, chunk_id, content)
@@ -162,7 +162,7 @@ class StorageAtScaleTest extends AppTestSupport {
 
         // 49 matches in the window: fewer than 50, the least it needs even for 5 hits, so the
         // older chunks are searched, and the best one is found whether or not its vector is still
-        // kept among the recent ones (it leaves when the chunk 110,000 ids newer arrives)
+        // kept among the recent ones (it leaves when the chunk span + slack ids newer arrives)
         db.update("DELETE FROM conversation_chunks WHERE session_id = ? AND chunk_id = 'c1'", s);
         Map<String, Object> five = Map.of("query", word, "scope", "all", "kinds", List.of("chunks"), "limit", 5);
         var again = client.command("search", s, five).data().path("hits");

@@ -1,8 +1,11 @@
 package dev.aiwebhook.config;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -37,18 +40,31 @@ public class ClassDataArchiveCheck {
             if (unused(archive.get(), Files.readString(maps))) {
                 log.warn("The class data archive {} was not used: it fits only the JVM and the jar files it was made "
                         + "with, at the paths they had then, so this start took the slow way. Make one for this "
-                        + "folder (README, \"Deployment\"): DATA_DIR=$(mktemp -d) java -XX:ArchiveClassesAtExit={} "
-                        + "-Dspring.context.exit=onRefresh -jar <this jar>", archive.get(), archive.get());
+                        + "folder (README, \"Deployment\"): d=$(mktemp -d); DATA_DIR=$d java -XX:ArchiveClassesAtExit={} "
+                        + "-Dspring.context.exit=onRefresh -jar {}; rm -rf \"$d\"", archive.get(), archive.get(),
+                        System.getProperty("java.class.path"));
             }
         } catch (Exception e) {
             log.debug("Could not read {}: {}", maps, e.toString());
         }
     }
 
-    /** True when the archive's file is not among the process's memory mappings. */
+    /**
+     * True when a file of the archive ({@code base.jsa:top.jsa} names two) is not among the
+     * process's memory mappings, which show each file by its real path (symbolic links resolved).
+     */
     static boolean unused(String archive, String maps) {
-        String absolute = Path.of(archive).toAbsolutePath().normalize().toString();
-        return maps.lines().noneMatch(line -> line.endsWith(" " + absolute));
+        return Arrays.stream(archive.split(File.pathSeparator)).map(ClassDataArchiveCheck::realPath)
+                .anyMatch(file -> maps.lines().noneMatch(line -> line.endsWith(" " + file)));
+    }
+
+    private static String realPath(String file) {
+        Path path = Path.of(file).toAbsolutePath().normalize();
+        try {
+            return path.toRealPath().toString();
+        } catch (IOException e) {
+            return path.toString();
+        }
     }
 
     private static Optional<String> givenArchive() {

@@ -11,12 +11,13 @@ import org.springframework.stereotype.Component;
  * Dockerfile) ends with {@code Runtime.halt} the moment the context is refreshed: no shutdown hook
  * runs and no bean is closed, so the embedded PostgreSQL it started would be left running on the
  * training's scratch DATA_DIR. It is stopped here, once every bean is made (Flyway has migrated),
- * the last step before the halt. Any other start is left alone.
+ * before the halt (Spring's lifecycle processor, which halts, runs after this callback). Spring
+ * reads the value ignoring case, and so does this. Any other start is left alone.
  */
 @Component
 public class TrainingRunStop implements SmartInitializingSingleton {
 
-    static final String EXIT = "spring.context.exit";
+    private static final String EXIT = "spring.context.exit";
 
     private static final Logger log = LoggerFactory.getLogger(TrainingRunStop.class);
 
@@ -28,7 +29,7 @@ public class TrainingRunStop implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        if (!"onRefresh".equals(SpringProperties.getProperty(EXIT)) || !database.running()) {
+        if (!"onRefresh".equalsIgnoreCase(SpringProperties.getProperty(EXIT)) || !database.running()) {
             return;
         }
         try {

@@ -28,8 +28,12 @@ class EarlyPostgresStartTest {
     Path tmp;
 
     @AfterEach
-    void clearProperty() {
+    void clearPropertyAndStopWhatWasStarted() throws Exception {
         System.clearProperty(AbstractAotProcessor.AOT_PROCESSING);
+        Path dir = DatabaseConfig.embeddedDir(tmp.toString());
+        if (EarlyPostgresStart.startedEarly(dir)) {   // a start the test did not expect
+            EarlyPostgresStart.take(dir).close();
+        }
     }
 
     @Test
