@@ -44,7 +44,7 @@ public final class AppProcess implements AutoCloseable {
     public static final Path LAYOUT_JAR = LAYOUT.resolve("ai-webhook.jar");
     public static final Path CLASS_DATA_ARCHIVE = LAYOUT.resolve("ai-webhook.jsa");
     /** The JVM running the tests, not whichever java is first on the PATH. */
-    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     private static final Path WORK = Path.of(System.getProperty("it.dir", "target/it"));
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -238,7 +238,12 @@ public final class AppProcess implements AutoCloseable {
 
     /** The PostgreSQL server process on this app's DATA_DIR, if one runs (whether or not the app does). */
     public Optional<ProcessHandle> embeddedPostgres() throws IOException {
-        Path pidFile = pgData().resolve("postmaster.pid");
+        return postgresOn(pgData());
+    }
+
+    /** The PostgreSQL server process on this PostgreSQL data directory, if one runs. */
+    static Optional<ProcessHandle> postgresOn(Path pgData) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return Optional.empty();
         }

@@ -34,8 +34,7 @@ class ClassDataArchiveIT {
         assertThat(AppProcess.CLASS_DATA_ARCHIVE).as("made by the package phase").isRegularFile();
         AppProcess app = apps.add(AppProcess.allInOne("class-data").asUserRunsIt()).start();
 
-        String maps = Files.readString(Path.of("/proc", String.valueOf(app.handle().pid()), "maps"));
-        assertThat(maps).contains(AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath().toString());
+        assertThat(mappings(app)).contains(AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath().toString());
         assertThat(app.logContains("was not used")).as("no warning that the archive was refused").isFalse();
         // and from the bean definitions of the build's AOT pass (config/AheadOfTimeStart)
         assertThat(app.logContains("Starting AOT-processed Application")).as("started in AOT mode").isTrue();
@@ -84,26 +83,26 @@ class ClassDataArchiveIT {
                 .isEqualTo(200);
         app.stop();
 
-        // README: DATA_DIR=$(mktemp -d) java -XX:ArchiveClassesAtExit=… -Dspring.context.exit=onRefresh -jar …
-        // from the folder that holds routes/ (this test's working directory)
+        // README: d=$(mktemp -d); DATA_DIR=$d java -XX:ArchiveClassesAtExit=… -Dspring.context.exit=onRefresh
+        // -jar …, from the folder that holds routes/ (this test's working directory)
         Files.delete(archive);
-        ProcessBuilder training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder training = new ProcessBuilder(AppProcess.JAVA.toString(),
                 "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
                 "-jar", copy.resolve("ai-webhook.jar").toString())
                 .redirectErrorStream(true).redirectOutput(app.home().resolve("training.log").toFile());
         AppProcess.INHERITED_SETTINGS.forEach(training.environment()::remove);
         training.environment().remove("ROUTES_DIR");
         training.environment().put("DATA_DIR", app.home().resolve("training-data").toString());
-        Path pidFile = app.home().resolve("training-data/postgres/postmaster.pid");
+        Path pgData = app.home().resolve("training-data/postgres");
         try {
             Process run = training.start();
             assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("the training run ends").isTrue();
             assertThat(run.exitValue()).as(Files.readString(app.home().resolve("training.log"))).isZero();
             assertThat(archive).isRegularFile();
             // the run ends with Runtime.halt: its PostgreSQL was stopped before (storage/TrainingRunStop)
-            assertThat(pidFile).doesNotExist();
+            assertThat(pgData.resolve("postmaster.pid")).doesNotExist();
         } finally {
-            stopLeftOver(pidFile);
+            AppProcess.postgresOn(pgData).ifPresent(ProcessHandle::destroy);   // left running if that failed
         }
 
         app.start();
@@ -111,13 +110,6 @@ class ClassDataArchiveIT {
         assertThat(app.logContains("was not used")).as("no warning that the archive was refused").isFalse();
         assertThat(app.client().command("create_session", "copied-2", Map.of("title", "from its own archive"))
                 .status()).isEqualTo(200);
-    }
-
-    /** A PostgreSQL the training run may have left running, when the test fails. */
-    private static void stopLeftOver(Path pidFile) throws Exception {
-        if (Files.exists(pidFile)) {
-            ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim())).ifPresent(ProcessHandle::destroy);
-        }
     }
 
     private static String mappings(AppProcess app) throws Exception {
