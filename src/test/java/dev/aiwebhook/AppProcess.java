@@ -258,13 +258,18 @@ public final class AppProcess implements AutoCloseable {
         return logCount(text) > 0;
     }
 
-    /** Lines of the current launch's output that contain {@code text}. */
+    /** How many lines of the current launch's output contain {@code text}. */
     long logCount(String text) throws IOException {
+        return logLines(text).size();
+    }
+
+    /** The lines of the current launch's output that contain {@code text}. */
+    List<String> logLines(String text) throws IOException {
         if (log == null || !Files.exists(log)) {
-            return 0;
+            return List.of();
         }
         try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains(text)).count();
+            return lines.filter(l -> l.contains(text)).toList();
         }
     }
 

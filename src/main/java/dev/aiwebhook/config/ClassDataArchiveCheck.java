@@ -18,7 +18,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Says so when the class data archive given with {@code -XX:SharedArchiveFile} was not used.
+ * Says whether the class data archive given with {@code -XX:SharedArchiveFile} was used, and
+ * warns when it was not.
  * JDK 17 uses an archive only with the JVM and the jar files, at the very paths, it was made
  * with, and otherwise starts the slow way without a word (README "Deployment": a copied layout
  * needs a training run of its own). Whether it was used: the JVM maps it into the process, as
@@ -43,6 +44,8 @@ public class ClassDataArchiveCheck {
                         + "folder (README, \"Deployment\"): d=$(mktemp -d); DATA_DIR=$d java -XX:ArchiveClassesAtExit={} "
                         + "-Dspring.context.exit=onRefresh -jar {}; rm -rf \"$d\"", archive.get(), archive.get(),
                         System.getProperty("java.class.path"));
+            } else {
+                log.info("The class data archive {} is in use", archive.get());
             }
         } catch (Exception e) {
             log.debug("Could not read {}: {}", maps, e.toString());
