@@ -3,8 +3,10 @@ package dev.aiwebhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 import org.apache.camel.component.sql.SqlEndpoint;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.ResourceHelper;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -98,6 +101,58 @@ class StorageAtScaleTest extends AppTestSupport {
         assertThat(db.queryForObject("SELECT app_next_memory_key(?, 'note')", String.class, s)).isEqualTo("note_5001");
         // 5,000 memories fill about 100 pages; an index probe reads a handful
         assertThat(pages).as(plan).isBetween(1, 20);
+    }
+
+    @Test
+    void theNextKeyIsAnIndexProbeAlsoWithTheConnectionsCachedGenericPlan() throws Exception {
+        // The benchmark's small run after its bulk load: 1,000 sessions of ten memories, one of
+        // 1,000 and one of 2,000, the table just vacuumed (every page all-visible). The generic plan that plpgsql
+        // keeps after five calls on a connection knows only the average session; with the index
+        // of V4 alone it walked the big session's keys through the (session_id, key) index, a
+        // regular expression per key (10 ms). In a database of its own, so that the shared test
+        // database's statistics cannot decide the plan.
+        String name = "keys_" + System.nanoTime();
+        db.execute("CREATE DATABASE " + name);
+        try {
+            String url;
+            try (Connection c = dataSource.getConnection()) {
+                url = c.getMetaData().getURL().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+            }
+            Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").load().migrate();
+            try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement st = c.createStatement()) {
+                st.execute("""
+                        INSERT INTO sessions (session_id, title) SELECT 's' || g, 'small' FROM generate_series(0, 1000) g;
+                        INSERT INTO memories (session_id, key, type, content)
+                        SELECT 's' || (g % 1000), 'bulk_' || g, (ARRAY['idea', 'decision', 'question', 'fact', 'note'])[1 + g % 5], '{}'
+                        FROM generate_series(1, 10000) g;
+                        INSERT INTO memories (session_id, key, type, content)
+                        SELECT 's999', t || '_' || (g / 5 + 1), t, '{}'
+                        FROM generate_series(0, 999) g, LATERAL (SELECT (ARRAY['idea', 'decision', 'question', 'fact', 'note'])[1 + g % 5] t) x;
+                        INSERT INTO memories (session_id, key, type, content)
+                        SELECT 's1000', CASE WHEN g % 5 = 0 THEN 'idea_' || g / 5 ELSE 'fact_' || g END,
+                               CASE WHEN g % 5 = 0 THEN 'idea' ELSE 'fact' END, '{}'
+                        FROM generate_series(1, 2000) g""");
+                st.execute("VACUUM ANALYZE memories");
+                st.execute("SET plan_cache_mode = force_generic_plan");
+                // the first call plans the function's query, the second is measured
+                try (ResultSet rs = st.executeQuery("SELECT app_next_memory_key('s1000', 'idea')")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("idea_401");
+                }
+                String plan;
+                try (ResultSet rs = st.executeQuery(
+                        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT app_next_memory_key('s1000', 'idea')")) {
+                    rs.next();
+                    plan = rs.getString(1);
+                }
+                JsonNode top = new ObjectMapper().readTree(plan).get(0).path("Plan");
+                int pages = top.path("Shared Hit Blocks").asInt() + top.path("Shared Read Blocks").asInt();
+                // the big session's keys fill about 15 index pages; the probe reads three or four
+                assertThat(pages).as(plan).isBetween(1, 8);
+            }
+        } finally {
+            db.execute("DROP DATABASE " + name + " WITH (FORCE)");
+        }
     }
 
     @Test
