@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aiwebhook.storage.EmbeddedDatabase;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 import org.apache.camel.component.sql.SqlEndpoint;
@@ -30,13 +31,16 @@ import org.springframework.jdbc.core.ConnectionCallback;
 
 /**
  * The storage choices made for speed keep the behaviour: memory keys numbered by an index probe
- * (V4) under concurrent writers, search bounded to the newest matches, and SQL endpoints that
+ * (V4, V12) under concurrent writers, search bounded to the newest matches, and SQL endpoints that
  * tell camel-sql their parameter count (so statements are prepared once per connection).
  */
 class StorageAtScaleTest extends AppTestSupport {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    EmbeddedDatabase embedded;
 
     private String session(String prefix) {
         String s = prefix + "-" + System.nanoTime();
@@ -114,10 +118,7 @@ class StorageAtScaleTest extends AppTestSupport {
         String name = "keys_" + System.nanoTime();
         db.execute("CREATE DATABASE " + name);
         try {
-            String url;
-            try (Connection c = dataSource.getConnection()) {
-                url = c.getMetaData().getURL().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
-            }
+            String url = embedded.postgres().getJdbcUrl("postgres", name);
             Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").load().migrate();
             try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement st = c.createStatement()) {
                 st.execute("""
