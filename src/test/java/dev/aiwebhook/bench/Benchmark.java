@@ -632,7 +632,6 @@ public final class Benchmark {
         return ticks * 10;   // clock ticks of 10 ms (USER_HZ 100)
     }
 
-    /** A process's peak resident memory so far (VmHWM), in MB. */
     /** Launch to the first healthy {@code /health}, in ms. */
     private static long timedStart(AppProcess app) throws IOException, InterruptedException {
         long t = System.nanoTime();
@@ -640,11 +639,13 @@ public final class Benchmark {
         return Math.round((System.nanoTime() - t) / 1e6);
     }
 
+    /** The middle value (of an even count, the upper of the middle two). */
     private static long median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }
 
+    /** A process's peak resident memory so far (VmHWM), in MB. */
     private static long peakRssMb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
             if (line.startsWith("VmHWM:")) {
