@@ -73,6 +73,48 @@ class TaskCommandTest extends AppTestSupport {
         assertThat(count("SELECT count(*) FROM tasks WHERE task_id = ? AND completed_at IS NOT NULL", taskId)).isEqualTo(1);
     }
 
+    /**
+     * A sync git task whose time limit fits within its caller's wait (20 s here) runs on the
+     * caller's thread: the relay's row is inserted, applied and completed by one transaction
+     * (now() is a transaction's start). One that may run longer than the wait (the default 30 s)
+     * is stored by the intake first and run on a worker thread, so its caller still gets 202 when
+     * the wait is over; so is a shell task, which may change things, whatever its time limit. A
+     * refused or failing git task gives its place back: with a cap of 2, the runs after them still
+     * find a place at once and are still stored by one transaction.
+     */
+    @Test
+    void aSyncTaskThatFitsItsCallersWaitIsStoredByTheTransactionThatRunsIt() {
+        List<Boolean> oneTransaction = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var refused = task("git", List.of("git", "push"), REPO.toString(), Map.of("timeout", 10));
+            assertThat(refused.code()).as(refused.toString()).isEqualTo("task_rejected");
+            var failed = task("git", List.of("git", "log", "no-such-revision"), REPO.toString(), Map.of("timeout", 10));
+            assertThat(failed.data().path("exit_code").asInt()).as(failed.toString()).isEqualTo(128);
+            oneTransaction.add(storedByOneTransaction(failed));
+            var status = task("git", List.of("git", "status", "--short"), REPO.toString(), Map.of("timeout", 10));
+            assertThat(status.status()).as(status.toString()).isEqualTo(200);
+            assertThat(status.data().path("stdout").asText()).contains("?? new.txt");
+            oneTransaction.add(storedByOneTransaction(status));
+            assertThat(count("SELECT count(*) FROM tasks WHERE task_id = ? AND status = 'completed'",
+                    status.data().path("task_id").asText())).isEqualTo(1);
+        }
+        assertThat(oneTransaction).containsExactly(true, true, true, true, true, true);
+
+        var longer = task("git", List.of("git", "status", "--short"), REPO.toString(), Map.of());
+        assertThat(longer.status()).as(longer.toString()).isEqualTo(200);
+        assertThat(storedByOneTransaction(longer)).isFalse();
+        var shell = task("shell", List.of("echo", "hi"), REPO.toString(), Map.of("timeout", 10));
+        assertThat(shell.data().path("stdout").asText()).as(shell.toString()).isEqualTo("hi\n");
+        assertThat(storedByOneTransaction(shell)).isFalse();
+    }
+
+    private boolean storedByOneTransaction(TestClient.Reply reply) {
+        return db.queryForObject("""
+                SELECT w.received_at = w.completed_at AND w.completed_at = p.processed_at
+                FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id
+                WHERE w.id = ? AND w.status = 'completed'""", Boolean.class, reply.body().path("id").asText());
+    }
+
     @Test
     void aStringCommandIsSplitWithoutAShell() throws Exception {
         Path marker = ROOT.resolve("pwned");

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aiwebhook.config.AppProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
@@ -39,19 +41,51 @@ public class LocalTaskRunner {
         this.home = Path.of(app.dataDir()).toAbsolutePath().resolve("task-home");
     }
 
-    /** Runs {@code body[run]} as task {@code taskId} and returns the body with the outcome added (for finish_task.sql). */
-    public Map<String, Object> run(@Body Map<String, Object> request, @Header("taskId") String taskId) throws Exception {
+    /**
+     * Runs {@code body[run]} as task {@code taskId} and returns the body with the outcome added
+     * (for finish_task.sql). A task given a {@link TaskPermit} ({@link #reserve}) runs in its
+     * place; any other waits up to queueWait for one.
+     */
+    public Map<String, Object> run(@Body Map<String, Object> request, @Header("taskId") String taskId,
+                                   @ExchangeProperty(TaskPermit.PROPERTY) TaskPermit reserved) throws Exception {
         Map<String, Object> task = new HashMap<>(request);
         task.put("task_id", taskId);
-        if (!slots.tryAcquire(props.queueWait().toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new TaskRejectedException(null, "Too many tasks are running (" + props.maxConcurrent()
-                    + " at most); try again shortly.");
+        TaskPermit permit = reserved;
+        if (permit == null) {
+            if (!slots.tryAcquire(props.queueWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TaskRejectedException(null, "Too many tasks are running (" + props.maxConcurrent()
+                        + " at most); try again shortly.");
+            }
+            permit = new TaskPermit(slots);
         }
         try {
             return execute(task);
         } finally {
-            slots.release();
+            permit.release();
         }
+    }
+
+    /**
+     * A place to run the git task of this webhook payload at once, for a caller that waits
+     * {@code waitMillis} for its result: given only when one is free now and the task's time
+     * limit ({@code data.params.timeout}, else the default) fits within that wait, so the caller
+     * has its answer within the wait, as when a worker thread runs it. Otherwise null. Only git
+     * (read-only subcommands, GitPolicy): its webhook is stored when it has run, so a crash
+     * mid-run leaves no trace, and there is none to leave. A shell task, which may change
+     * things, is stored before it runs.
+     */
+    public TaskPermit reserve(JsonNode payload, long waitMillis) {
+        if (!"git".equalsIgnoreCase(payload.path("data").path("action_type").asText())) {
+            return null;
+        }
+        long limit = TaskRequests.timeLimitSeconds(payload.path("data").path("params").get("timeout"), props);
+        if (limit < 0) {
+            limit = props.timeoutDefault().toSeconds();   // refused before anything runs
+        }
+        if (limit * 1000 > waitMillis || !slots.tryAcquire()) {
+            return null;
+        }
+        return new TaskPermit(slots);
     }
 
     private Map<String, Object> execute(Map<String, Object> task) throws Exception {

@@ -97,13 +97,9 @@ public class TaskRequests {
             throw new TaskRejectedException("params.working_dir", "The working directory '" + wd
                     + "' is outside the allowed roots (" + String.join(", ", props.roots()) + ").");
         }
-        long timeout = props.timeoutDefault().toSeconds();
-        JsonNode t = params.get("timeout");
-        if (t != null && !t.isNull()) {
-            if (!t.isNumber() || t.asDouble() <= 0) {
-                throw CommandException.invalid("data.params.timeout", "must be a positive number of seconds");
-            }
-            timeout = Math.min((long) Math.ceil(t.asDouble()), props.timeoutMax().toSeconds());
+        long timeout = timeLimitSeconds(params.get("timeout"), props);
+        if (timeout < 0) {
+            throw CommandException.invalid("data.params.timeout", "must be a positive number of seconds");
         }
         String taskId = text(data, "task_id", "data.task_id");
         if (taskId != null) {
@@ -122,6 +118,20 @@ public class TaskRequests {
                 "timeout", timeout)));
         p.put("requested_by", exchange.getMessage().getHeader("clientId", "unknown", String.class));
         return p;
+    }
+
+    /**
+     * A task's time limit in seconds: {@code params.timeout} rounded up and capped at the
+     * maximum, the default when it is absent, -1 when it is not a positive number.
+     */
+    static long timeLimitSeconds(JsonNode timeout, TaskProperties props) {
+        if (timeout == null || timeout.isNull()) {
+            return props.timeoutDefault().toSeconds();
+        }
+        if (!timeout.isNumber() || timeout.asDouble() <= 0) {
+            return -1;
+        }
+        return Math.min((long) Math.ceil(timeout.asDouble()), props.timeoutMax().toSeconds());
     }
 
     /** A refused task, for the audit row written after the rollback ({@code sql/tasks/record_refusal.sql}). */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aiwebhook.config.AppProperties;
 import dev.aiwebhook.relay.ClaimSignal;
 import dev.aiwebhook.relay.UnconfirmedWebhook;
+import dev.aiwebhook.tasks.LocalTaskRunner;
+import dev.aiwebhook.tasks.TaskPermit;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -26,8 +28,9 @@ import org.springframework.stereotype.Component;
  * thread: no claim query, no wake-up of the poller. Otherwise the webhook is queued and the
  * poller is woken, as for a worker in another process. A session command whose caller waits
  * (and that carries no Idempotency-Key) goes one step further: it is stored by the transaction
- * that applies it ({@link #runInline}). Either way the webhook is stored before the caller hears
- * of it, and the worker applies it through the same routes.
+ * that applies it ({@link #runInline}); so is a local task whose caller waits at least as long
+ * as the task may run, when a place to run it is free at once. Either way the webhook is stored
+ * before the caller hears of it, and the worker applies it through the same routes.
  */
 @Component("handOff")
 public class HandOff {
@@ -53,15 +56,18 @@ public class HandOff {
     private final WorkerSlots slots;
     private final ClaimSignal signal;
     private final ProducerTemplate producer;
+    private final LocalTaskRunner tasks;
 
     public HandOff(@Value("${app.worker.in-process:false}") boolean inProcess, AppProperties props,
-                   WorkerState worker, WorkerSlots slots, ClaimSignal signal, @Lazy ProducerTemplate producer) {
+                   WorkerState worker, WorkerSlots slots, ClaimSignal signal, @Lazy ProducerTemplate producer,
+                   LocalTaskRunner tasks) {
         this.inProcess = inProcess;
         this.props = props;
         this.worker = worker;
         this.slots = slots;
         this.signal = signal;
         this.producer = producer;
+        this.tasks = tasks;
     }
 
     /**
@@ -70,7 +76,7 @@ public class HandOff {
      * for it waits for a slot too, as long as the caller would wait for its result; when none
      * frees in that time it is queued, and the caller, its wait used up, gets 202 at once.
      */
-    public void reserve(Exchange exchange) throws InterruptedException {
+    public void reserve(Exchange exchange) throws Exception {
         if (!inProcess || !worker.isPolling()) {
             return;
         }
@@ -91,8 +97,23 @@ public class HandOff {
             exchange.setProperty(RESERVED, true);
             if (runsOnCallersThread(params) && params.get("idempotency_key") == null) {
                 exchange.setProperty(INLINE, true);
+            } else if (isTaskWithinWait(params)) {
+                // never waits: no slot, no place to run it free now, or a time limit past the
+                // caller's wait, and the task goes to a worker thread as before
+                TaskPermit permit = tasks.reserve(json.readTree((String) params.get("payload")),
+                        ((Number) params.get("wait_ms")).longValue());
+                if (permit != null) {
+                    exchange.setProperty(TaskPermit.PROPERTY, permit);
+                    exchange.setProperty(INLINE, true);
+                }
             }
         }
+    }
+
+    /** A local task whose caller waits for its result, sent without an Idempotency-Key. */
+    private static boolean isTaskWithinWait(Map<?, ?> params) {
+        return params.get("wait_ms") instanceof Number n && n.longValue() > 0
+                && "task_command".equals(params.get("type")) && params.get("idempotency_key") == null;
     }
 
     /** A session command (never a slow task) whose caller waits for its result. */
@@ -132,7 +153,8 @@ public class HandOff {
     }
 
     /**
-     * A reserved session command whose caller waits, sent without an Idempotency-Key: applied
+     * A reserved session command whose caller waits, sent without an Idempotency-Key (or a
+     * local task given a place to run at once, whose time limit fits within that wait): applied
      * right here on the caller's thread, and its relay row inserted, finished, by the last
      * statement of the transaction that applies it (sql/worker/store_applied_webhook.sql), so the
      * webhook, its effect and its result commit together: one commit instead of two. A webhook is still
@@ -157,6 +179,7 @@ public class HandOff {
         Exchange done = producer.send("direct:run-webhook", e -> {
             e.getMessage().setBody(item);
             e.setProperty(RELAY_ROW, params);
+            e.setProperty(TaskPermit.PROPERTY, exchange.getProperty(TaskPermit.PROPERTY));
         });
         if (!done.getProperty(INLINE_STORED, false, Boolean.class)) {
             Throwable cause = done.getException() != null ? done.getException()
@@ -197,10 +220,18 @@ public class HandOff {
         return inProcess ? 0 : props.worker().claimWait().toMillis();
     }
 
-    /** Last: a slot that was reserved but not delivered (a replayed key, a failed insert) is given back. */
+    /**
+     * Last: a slot that was reserved but not delivered (a replayed key, a failed insert) is
+     * given back, and a task's place that its task did not use.
+     */
     public void settle(Exchange exchange) {
         if (Boolean.TRUE.equals(exchange.removeProperty(RESERVED)) && exchange.removeProperty(DELIVERED) == null) {
             slots.giveBack();
+        }
+        // a task run on its caller's thread gave its place back as it ended; one refused, or
+        // never run, gives it back here
+        if (exchange.removeProperty(TaskPermit.PROPERTY) instanceof TaskPermit permit) {
+            permit.release();
         }
     }
 }
