@@ -201,6 +201,17 @@ class TaskCommandTest extends AppTestSupport {
     }
 
     @Test
+    void aTasksRecordShowsWhenItStartedAndWhenItEnded() {
+        var reply = task("shell", List.of("sleep", "0.3"), REPO.toString(), Map.of());
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        JsonNode row = client.command("get_task", null, Map.of("task_id", reply.data().path("task_id").asText()))
+                .data().path("task");
+        java.time.Duration ran = Duration.between(java.time.OffsetDateTime.parse(row.path("started_at").asText()),
+                java.time.OffsetDateTime.parse(row.path("completed_at").asText()));
+        assertThat(ran).isGreaterThanOrEqualTo(Duration.ofMillis(300));   // it slept 0.3 s between them
+    }
+
+    @Test
     void outputBeyondTheCapIsCutAndFlagged() {
         var reply = task("shell", List.of("sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo 0123456789; i=$((i+1)); done"),
                 REPO.toString(), Map.of());
