@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * thread: no claim query, no wake-up of the poller. Otherwise the webhook is queued and the
  * poller is woken, as for a worker in another process. A session command whose caller waits
  * (and that carries no Idempotency-Key) goes one step further: it is stored by the transaction
- * that applies it ({@link #runInline}); so is a local task whose caller waits at least as long
+ * that applies it ({@link #runInline}); so is a git task whose caller waits at least as long
  * as the task may run, when a place to run it is free at once. Either way the webhook is stored
  * before the caller hears of it, and the worker applies it through the same routes.
  */
@@ -98,8 +98,8 @@ public class HandOff {
             if (runsOnCallersThread(params) && params.get("idempotency_key") == null) {
                 exchange.setProperty(INLINE, true);
             } else if (isTaskWithinWait(params)) {
-                // never waits: no slot, no place to run it free now, or a time limit past the
-                // caller's wait, and the task goes to a worker thread as before
+                // a git task whose time limit fits within the wait, with a place to run it free
+                // now (never waited for); otherwise it goes to a worker thread as before
                 TaskPermit permit = tasks.reserve(json.readTree((String) params.get("payload")),
                         ((Number) params.get("wait_ms")).longValue());
                 if (permit != null) {
@@ -110,7 +110,10 @@ public class HandOff {
         }
     }
 
-    /** A local task whose caller waits for its result, sent without an Idempotency-Key. */
+    /**
+     * A local task whose caller waits for its result, sent without an Idempotency-Key (whether it
+     * runs here is LocalTaskRunner.reserve's answer: git only).
+     */
     private static boolean isTaskWithinWait(Map<?, ?> params) {
         return params.get("wait_ms") instanceof Number n && n.longValue() > 0
                 && "task_command".equals(params.get("type")) && params.get("idempotency_key") == null;
@@ -154,7 +157,7 @@ public class HandOff {
 
     /**
      * A reserved session command whose caller waits, sent without an Idempotency-Key (or a
-     * local task given a place to run at once, whose time limit fits within that wait): applied
+     * git task given a place to run at once, whose time limit fits within that wait): applied
      * right here on the caller's thread, and its relay row inserted, finished, by the last
      * statement of the transaction that applies it (sql/worker/store_applied_webhook.sql), so the
      * webhook, its effect and its result commit together: one commit instead of two. A webhook is still
