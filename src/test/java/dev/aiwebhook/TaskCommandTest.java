@@ -84,21 +84,18 @@ class TaskCommandTest extends AppTestSupport {
      */
     @Test
     void aSyncTaskThatFitsItsCallersWaitIsStoredByTheTransactionThatRunsIt() {
-        List<Boolean> oneTransaction = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            var refused = task("git", List.of("git", "push"), REPO.toString(), Map.of("timeout", 10));
+            // refused by GitPolicy after its place was reserved, before it could run
+            var refused = task("git", List.of("git", "log", "--output=x"), REPO.toString(), Map.of("timeout", 10));
             assertThat(refused.code()).as(refused.toString()).isEqualTo("task_rejected");
-            var failed = task("git", List.of("git", "log", "no-such-revision"), REPO.toString(), Map.of("timeout", 10));
+            var failed = inline(List.of("git", "log", "no-such-revision"));
             assertThat(failed.data().path("exit_code").asInt()).as(failed.toString()).isEqualTo(128);
-            oneTransaction.add(storedByOneTransaction(failed));
-            var status = task("git", List.of("git", "status", "--short"), REPO.toString(), Map.of("timeout", 10));
+            var status = inline(List.of("git", "status", "--short"));
             assertThat(status.status()).as(status.toString()).isEqualTo(200);
             assertThat(status.data().path("stdout").asText()).contains("?? new.txt");
-            oneTransaction.add(storedByOneTransaction(status));
             assertThat(count("SELECT count(*) FROM tasks WHERE task_id = ? AND status = 'completed'",
                     status.data().path("task_id").asText())).isEqualTo(1);
         }
-        assertThat(oneTransaction).containsExactly(true, true, true, true, true, true);
 
         var longer = task("git", List.of("git", "status", "--short"), REPO.toString(), Map.of());
         assertThat(longer.status()).as(longer.toString()).isEqualTo(200);
@@ -108,11 +105,30 @@ class TaskCommandTest extends AppTestSupport {
         assertThat(storedByOneTransaction(shell)).isFalse();
     }
 
+    /**
+     * A sync git task with a 10 s limit, which is run on its caller's thread. A worker slot is
+     * not waited for, and the in-process poller holds the free ones for the length of its claim
+     * about once a second: a task sent in that moment goes the worker's way, so up to three are
+     * sent. With places leaking, the third round's tasks are refused ("Too many tasks").
+     */
+    private TestClient.Reply inline(List<String> command) {
+        TestClient.Reply reply = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            reply = task("git", command, REPO.toString(), Map.of("timeout", 10));
+            if (storedByOneTransaction(reply)) {
+                return reply;
+            }
+        }
+        throw new AssertionError("not stored by the transaction that ran it, three times: " + reply);
+    }
+
+    /** Completed, and inserted, applied and completed by one transaction (false when not completed). */
     private boolean storedByOneTransaction(TestClient.Reply reply) {
-        return db.queryForObject("""
+        return Boolean.TRUE.equals(db.queryForList("""
                 SELECT w.received_at = w.completed_at AND w.completed_at = p.processed_at
                 FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id
-                WHERE w.id = ? AND w.status = 'completed'""", Boolean.class, reply.body().path("id").asText());
+                WHERE w.id = ? AND w.status = 'completed'""", Boolean.class, reply.body().path("id").asText())
+                .stream().findFirst().orElse(false));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,14 @@ import org.springframework.stereotype.Component;
  */
 @Component("localTaskRunner")
 public class LocalTaskRunner {
+
+    /**
+     * The git subcommands that run on their caller's thread ({@link #reserve}): the default
+     * allowed ones, which change nothing (branch and tag only list, GitPolicy). Any other that an
+     * operator allows (TASKS_GIT_ALLOWED) is stored before it runs, as shell tasks are.
+     */
+    private static final Set<String> READ_ONLY_GIT = Set.of("status", "log", "diff", "show",
+            "branch", "rev-parse", "ls-files", "blame", "describe", "tag");
 
     private final TaskProperties props;
     private final Semaphore slots;
@@ -69,23 +78,39 @@ public class LocalTaskRunner {
      * A place to run the git task of this webhook payload at once, for a caller that waits
      * {@code waitMillis} for its result: given only when one is free now and the task's time
      * limit ({@code data.params.timeout}, else the default) fits within that wait, so the caller
-     * has its answer within the wait, as when a worker thread runs it. Otherwise null. Only git
-     * (read-only subcommands, GitPolicy): its webhook is stored when it has run, so a crash
-     * mid-run leaves no trace, and there is none to leave. A shell task, which may change
-     * things, is stored before it runs.
+     * has its answer by the end of the wait (a task that runs into its limit: once its process
+     * tree is killed, usually milliseconds later). Otherwise null. Only git's read-only
+     * subcommands: their webhook is stored when they have run, so a crash mid-run leaves no
+     * trace, and there is none to leave. A shell task, which may change things, is stored before
+     * it runs.
      */
     public TaskPermit reserve(JsonNode payload, long waitMillis) {
-        if (!"git".equalsIgnoreCase(payload.path("data").path("action_type").asText())) {
+        JsonNode data = payload.path("data");
+        if (!"git".equalsIgnoreCase(data.path("action_type").asText())
+                || !READ_ONLY_GIT.contains(gitSubcommand(data.path("params").get("command")))) {
             return null;
         }
-        long limit = TaskRequests.timeLimitSeconds(payload.path("data").path("params").get("timeout"), props);
+        long limit = TaskRequests.timeLimitSeconds(data.path("params").get("timeout"), props);
         if (limit < 0) {
             limit = props.timeoutDefault().toSeconds();   // refused before anything runs
         }
-        if (limit * 1000 > waitMillis || !slots.tryAcquire()) {
+        // tasks already waiting for a place keep their turn (the semaphore is fair; tryAcquire is not)
+        if (limit * 1000 > waitMillis || slots.hasQueuedThreads() || !slots.tryAcquire()) {
             return null;
         }
         return new TaskPermit(slots);
+    }
+
+    /** The subcommand of {@code ["git", "status", ...]} or {@code "git status ..."}; "" if none. */
+    private static String gitSubcommand(JsonNode command) {
+        if (command == null) {
+            return "";
+        }
+        if (command.isArray()) {
+            return command.path(1).asText("");
+        }
+        String[] words = command.asText("").trim().split("\\s+");
+        return words.length > 1 ? words[1] : "";
     }
 
     private Map<String, Object> execute(Map<String, Object> task) throws Exception {
