@@ -30,7 +30,19 @@ final class GitPolicy {
             "-c", "core.editor=false", "-c", "credential.helper=", "-c", "core.sshCommand=false",
             "-c", "core.askPass=false", "-c", "protocol.allow=never");
 
+    /**
+     * The subcommands that change nothing (branch and tag only list, as {@link #check} makes
+     * them): the default allowed ones. Any other that an operator allows (TASKS_GIT_ALLOWED) may.
+     */
+    private static final Set<String> READ_ONLY = Set.of("status", "log", "diff", "show", "branch", "rev-parse",
+            "ls-files", "blame", "describe", "tag");
+
     private GitPolicy() {
+    }
+
+    /** Whether this git argument vector runs a subcommand that changes nothing. */
+    static boolean changesNothing(List<String> argv) {
+        return argv.size() > 1 && argv.get(0).equals("git") && READ_ONLY.contains(argv.get(1));
     }
 
     /** The argument vector to run, or a {@link TaskRejectedException} naming what is refused. */

@@ -11,12 +11,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aiwebhook.commands.CommandException;
 import dev.aiwebhook.config.AppProperties;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -30,14 +30,6 @@ import org.springframework.stereotype.Component;
  */
 @Component("localTaskRunner")
 public class LocalTaskRunner {
-
-    /**
-     * The git subcommands that run on their caller's thread ({@link #reserve}): the default
-     * allowed ones, which change nothing (branch and tag only list, GitPolicy). Any other that an
-     * operator allows (TASKS_GIT_ALLOWED) is stored before it runs, as shell tasks are.
-     */
-    private static final Set<String> READ_ONLY_GIT = Set.of("status", "log", "diff", "show",
-            "branch", "rev-parse", "ls-files", "blame", "describe", "tag");
 
     private final TaskProperties props;
     private final Semaphore slots;
@@ -80,15 +72,21 @@ public class LocalTaskRunner {
      * limit ({@code data.params.timeout}, else the default) fits within that wait, so the caller
      * has its answer by the end of the wait (a task that runs into its limit: once its process
      * tree is killed, usually milliseconds later). Otherwise null. Only git's read-only
-     * subcommands: their webhook is stored when they have run, so a crash mid-run leaves no
-     * trace, and there is none to leave. A shell task, which may change things, is stored before
-     * it runs.
+     * subcommands ({@link GitPolicy#changesNothing}): their webhook is stored when they have
+     * run, so a crash mid-run leaves no trace, and there is none to leave. A shell task, which
+     * may change things, is stored before it runs.
      */
     public TaskPermit reserve(JsonNode payload, long waitMillis) {
         JsonNode data = payload.path("data");
-        if (!"git".equalsIgnoreCase(data.path("action_type").asText())
-                || !READ_ONLY_GIT.contains(gitSubcommand(data.path("params").get("command")))) {
+        if (!"git".equalsIgnoreCase(data.path("action_type").asText())) {
             return null;
+        }
+        try {
+            if (!GitPolicy.changesNothing(TaskRequests.argv(data.path("params").get("command")))) {
+                return null;
+            }
+        } catch (CommandException e) {
+            return null;   // refused as it is applied, the usual way
         }
         long limit = TaskRequests.timeLimitSeconds(data.path("params").get("timeout"), props);
         if (limit < 0) {
@@ -99,18 +97,6 @@ public class LocalTaskRunner {
             return null;
         }
         return new TaskPermit(slots);
-    }
-
-    /** The subcommand of {@code ["git", "status", ...]} or {@code "git status ..."}; "" if none. */
-    private static String gitSubcommand(JsonNode command) {
-        if (command == null) {
-            return "";
-        }
-        if (command.isArray()) {
-            return command.path(1).asText("");
-        }
-        String[] words = command.asText("").trim().split("\\s+");
-        return words.length > 1 ? words[1] : "";
     }
 
     private Map<String, Object> execute(Map<String, Object> task) throws Exception {

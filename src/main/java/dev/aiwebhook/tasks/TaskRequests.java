@@ -157,7 +157,8 @@ public class TaskRequests {
         }
     }
 
-    private List<String> argv(JsonNode command) {
+    /** The argument vector of {@code params.command} (a list, or a string split without a shell). */
+    static List<String> argv(JsonNode command) {
         List<String> argv = new ArrayList<>();
         if (command == null || command.isNull()) {
             throw CommandException.missing("data.params.command");

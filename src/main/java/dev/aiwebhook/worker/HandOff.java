@@ -95,9 +95,12 @@ public class HandOff {
             params.put("worker_id", props.worker().id());
             params.put("lease_seconds", props.relay().lease().toSeconds());
             exchange.setProperty(RESERVED, true);
-            if (runsOnCallersThread(params) && params.get("idempotency_key") == null) {
+            if (params.get("idempotency_key") != null) {
+                return;   // the intake's insert is what finds a key seen before
+            }
+            if (runsOnCallersThread(params)) {
                 exchange.setProperty(INLINE, true);
-            } else if (isTaskWithinWait(params)) {
+            } else if (callerWaits(params) && "task_command".equals(params.get("type"))) {
                 // a git task whose time limit fits within the wait, with a place to run it free
                 // now (never waited for); otherwise it goes to a worker thread as before
                 TaskPermit permit = tasks.reserve(json.readTree((String) params.get("payload")),
@@ -110,19 +113,14 @@ public class HandOff {
         }
     }
 
-    /**
-     * A local task whose caller waits for its result, sent without an Idempotency-Key (whether it
-     * runs here is LocalTaskRunner.reserve's answer: git only).
-     */
-    private static boolean isTaskWithinWait(Map<?, ?> params) {
-        return params.get("wait_ms") instanceof Number n && n.longValue() > 0
-                && "task_command".equals(params.get("type")) && params.get("idempotency_key") == null;
+    /** A sync caller: one that waits for the result. */
+    private static boolean callerWaits(Map<?, ?> params) {
+        return params.get("wait_ms") instanceof Number n && n.longValue() > 0;
     }
 
     /** A session command (never a slow task) whose caller waits for its result. */
     private static boolean runsOnCallersThread(Map<?, ?> params) {
-        return params.get("wait_ms") instanceof Number n && n.longValue() > 0
-                && "collaborative_session_command".equals(params.get("type"));
+        return callerWaits(params) && "collaborative_session_command".equals(params.get("type"));
     }
 
     /**
