@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -54,6 +55,8 @@ public final class AppProcess implements AutoCloseable {
 
     private final String name;
     private final Path home;
+    private static final Random PORTS = new Random();
+
     private final int port;
     private final Map<String, String> env = new LinkedHashMap<>();
     /** Quick to start and small, for tests; {@link #asUserRunsIt()} drops them. */
@@ -327,9 +330,30 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below the system's range of ephemeral ports, the one an app's embedded
+     * PostgreSQL gets its port from: another app of the same test (split roles) must not find
+     * its port taken by this one's database before it binds it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        int below = ephemeralRangeStart();
+        for (int tries = 0; tries < 100; tries++) {
+            int candidate = 10_000 + PORTS.nextInt(below - 10_000);
+            try (ServerSocket s = new ServerSocket(candidate)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("No free port below " + below);
+    }
+
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Math.max(20_000, Integer.parseInt(range.split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            return 32_768;   // Linux's default
         }
     }
 

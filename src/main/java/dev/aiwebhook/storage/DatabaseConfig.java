@@ -1,8 +1,11 @@
 package dev.aiwebhook.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The database: the server named by {@code DATABASE_URL}, or else an embedded PostgreSQL whose
@@ -31,12 +35,12 @@ public class DatabaseConfig {
      * rest of the app is built); closed (not deleted) when the app stops.
      */
     @Bean(destroyMethod = "close")
-    public EmbeddedDatabase embeddedDatabase(AppProperties props) throws Exception {
+    public EmbeddedDatabase embeddedDatabase(AppProperties props, Environment env) throws Exception {
         if (props.databaseUrl() != null && !props.databaseUrl().isBlank()) {
             return EmbeddedDatabase.none();
         }
         Path dir = embeddedDir(props.dataDir());
-        return new EmbeddedDatabase(EarlyPostgresStart.take(dir), dir);
+        return new EmbeddedDatabase(EarlyPostgresStart.take(dir, EarlyPostgresStart.httpPort(env)), dir);
     }
 
     /** Where the embedded PostgreSQL keeps its data: DATA_DIR/postgres. */
@@ -44,12 +48,13 @@ public class DatabaseConfig {
         return Path.of(dataDir).toAbsolutePath().normalize().resolve("postgres");
     }
 
-    static EmbeddedPostgres startEmbedded(Path dir) throws IOException {
+    static EmbeddedPostgres startEmbedded(Path dir, int httpPort) throws IOException {
         Files.createDirectories(dir);
         // an app killed without a shutdown leaves its PostgreSQL running on this directory
         OrphanedPostgres.clear(dir);
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
+                .setPort(databasePort(httpPort, DatabaseConfig::freePort))
                 .setCleanDataDirectory(false)
                 // stopped by close() below, after Camel has finished the webhooks in hand; its own
                 // JVM shutdown hook would stop it at once, in parallel with the app's shutdown
@@ -65,6 +70,30 @@ public class DatabaseConfig {
                 // words rather than fetch the 1,041 matching rows from a bitmap (7 ms).
                 .setServerConfig("random_page_cost", "1.1")
                 .start();
+    }
+
+    /**
+     * A port for the embedded PostgreSQL: one the system has free, never the app's own HTTP port.
+     * PostgreSQL starts before the web server binds; when PORT lies in the system's range of
+     * free ports (or was picked from it, as a launcher asking for "any free port" does), the
+     * system may hand PostgreSQL that same port, and the web server then fails to start.
+     */
+    static int databasePort(int httpPort, IntSupplier freePorts) {
+        for (int tries = 0; tries < 10; tries++) {
+            int port = freePorts.getAsInt();
+            if (port != httpPort) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("No free port for the embedded PostgreSQL other than " + httpPort);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port for the embedded PostgreSQL", e);
+        }
     }
 
     /** Where the database is, for the pool and (without the password) for the startup log. */

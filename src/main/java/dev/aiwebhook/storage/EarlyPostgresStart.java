@@ -42,11 +42,12 @@ public class EarlyPostgresStart implements ApplicationListener<ApplicationEnviro
             return;
         }
         Path dir = DatabaseConfig.embeddedDir(env.getProperty("app.data-dir", "./data"));
+        int httpPort = httpPort(env);
         STARTING.computeIfAbsent(dir, d -> {
             CompletableFuture<EmbeddedPostgres> started = new CompletableFuture<>();
             Thread starter = new Thread(() -> {
                 try {
-                    started.complete(DatabaseConfig.startEmbedded(d));
+                    started.complete(DatabaseConfig.startEmbedded(d, httpPort));
                 } catch (Throwable e) {
                     started.completeExceptionally(e);
                 }
@@ -57,16 +58,25 @@ public class EarlyPostgresStart implements ApplicationListener<ApplicationEnviro
         });
     }
 
+    /** The web server's port, or -1 if PORT is not a number (the web server says so when it starts). */
+    static int httpPort(Environment env) {
+        try {
+            return env.getProperty("server.port", Integer.class, 8080);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Whether a PostgreSQL was started early on this directory and not taken yet. */
     static boolean startedEarly(Path dir) {
         return STARTING.containsKey(dir);
     }
 
-    /** The PostgreSQL started early on this directory, or a new one started now. */
-    static EmbeddedPostgres take(Path dir) throws Exception {
+    /** The PostgreSQL started early on this directory, or a new one started now (not on httpPort). */
+    static EmbeddedPostgres take(Path dir, int httpPort) throws Exception {
         CompletableFuture<EmbeddedPostgres> started = STARTING.remove(dir);
         if (started == null) {
-            return DatabaseConfig.startEmbedded(dir);
+            return DatabaseConfig.startEmbedded(dir, httpPort);
         }
         try {
             return started.join();

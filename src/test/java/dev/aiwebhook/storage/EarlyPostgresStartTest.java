@@ -32,7 +32,7 @@ class EarlyPostgresStartTest {
         System.clearProperty(AbstractAotProcessor.AOT_PROCESSING);
         Path dir = DatabaseConfig.embeddedDir(tmp.toString());
         if (EarlyPostgresStart.startedEarly(dir)) {   // a start the test did not expect
-            EarlyPostgresStart.take(dir).close();
+            EarlyPostgresStart.take(dir, 8080).close();
         }
     }
 
@@ -42,7 +42,7 @@ class EarlyPostgresStartTest {
         new EarlyPostgresStart().onApplicationEvent(prepared(Map.of("app.data-dir", tmp.toString())));
 
         assertThat(EarlyPostgresStart.startedEarly(dir)).isTrue();
-        try (EmbeddedPostgres pg = EarlyPostgresStart.take(dir)) {
+        try (EmbeddedPostgres pg = EarlyPostgresStart.take(dir, 8080)) {
             assertThat(pg.getPort()).isPositive();
         }
         assertThat(EarlyPostgresStart.startedEarly(dir)).as("taken").isFalse();
