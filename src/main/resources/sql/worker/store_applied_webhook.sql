@@ -1,4 +1,5 @@
--- In process, a session command run on its caller's thread (worker/HandOff.runInline), last in
+-- In process, a webhook run on its caller's thread (worker/HandOff.runInline: a sync session
+-- command, or a sync read-only git task), last in
 -- the transaction that applied it: the relay's row, as record_result.sql leaves a finished
 -- webhook (one attempt, no lease), and the worker's exactly-once marker with its result, in one
 -- statement. The webhook's id is new and known to no one until this commits, so no earlier

@@ -105,6 +105,25 @@ class TaskCommandTest extends AppTestSupport {
         assertThat(storedByOneTransaction(shell)).isFalse();
     }
 
+    @Test
+    void aSyncGitTaskForAMissingSessionIsRefusedRecordedAndGivesItsPlaceBack() {
+        for (int i = 0; i < 3; i++) {   // the tests allow two tasks at once: a place kept would show
+            String taskId = "t-missing-" + System.nanoTime();
+            var reply = client.webhook(TestClient.json(Map.of("type", "task_command", "sync", true,
+                    "data", Map.of("task_id", taskId, "session_id", "no-such-session-" + taskId, "action_type", "git",
+                            "params", Map.of("command", List.of("git", "status"), "working_dir", REPO.toString(),
+                                    "timeout", 10)))));
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+            assertThat(reply.code()).isEqualTo("session_not_found");
+            assertThat(count("SELECT count(*) FROM tasks WHERE task_id = ? AND status <> 'rejected'", taskId))
+                    .as("nothing of the task stored but its refusal").isZero();
+            assertThat(db.queryForObject("SELECT status FROM relay_webhooks WHERE id = ?", String.class,
+                    reply.body().path("id").asText())).isEqualTo("failed");
+        }
+        var status = inline(List.of("git", "status", "--short"));
+        assertThat(status.data().path("stdout").asText()).as(status.toString()).contains("?? new.txt");
+    }
+
     /**
      * A sync git task with a 10 s limit, which is run on its caller's thread. A worker slot is
      * not waited for, and the in-process poller holds the free ones for the length of its claim

@@ -11,8 +11,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +40,12 @@ public class LocalTaskRunner {
     private final Semaphore slots;
     private final Path home;
     private final ObjectMapper json = new ObjectMapper();
+    /** Reads tasks' output: threads kept between tasks rather than two started for each. */
+    private final ExecutorService outputReaders = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "task-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     public LocalTaskRunner(TaskProperties props, AppProperties app) {
         this.props = props;
@@ -137,14 +148,14 @@ public class LocalTaskRunner {
         }
         Capture out = new Capture(process.getInputStream(), props.outputMax());
         Capture err = new Capture(process.getErrorStream(), props.outputMax());
-        out.start();
-        err.start();
+        Future<?> outRead = outputReaders.submit(out);
+        Future<?> errRead = outputReaders.submit(err);
         boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!finished) {
             killTree(process);
         }
-        out.join(2000);
-        err.join(2000);
+        awaitRead(outRead);
+        awaitRead(errRead);
         long durationMs = (System.nanoTime() - start) / 1_000_000;
 
         Map<String, Object> output = new LinkedHashMap<>();
@@ -168,6 +179,15 @@ public class LocalTaskRunner {
         return result;
     }
 
+    /** Waits up to 2 s for a stream read to its end (a killed tree's orphan may hold it open). */
+    private static void awaitRead(Future<?> read) throws InterruptedException {
+        try {
+            read.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // what was read so far is kept
+        }
+    }
+
     /** Kills the process and every descendant (a snapshot taken first, so none escapes by re-parenting). */
     private static void killTree(Process process) throws InterruptedException {
         List<ProcessHandle> tree = process.descendants().toList();
@@ -177,7 +197,7 @@ public class LocalTaskRunner {
     }
 
     /** Reads a stream to its end, keeping the first max bytes. */
-    private static final class Capture extends Thread {
+    private static final class Capture implements Runnable {
         private final InputStream in;
         private final int max;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
@@ -186,7 +206,6 @@ public class LocalTaskRunner {
         Capture(InputStream in, int max) {
             this.in = in;
             this.max = max;
-            setDaemon(true);
         }
 
         @Override

@@ -84,7 +84,7 @@ public class Deliveries {
     }
 
     /**
-     * For a session command run on its caller's thread (HandOff.runInline), last in the
+     * For a webhook run on its caller's thread (HandOff.runInline), last in the
      * transaction that applied it: the parameters of {@code sql/worker/store_applied_webhook.sql},
      * the relay's row (as the intake would have stored it) with the outcome and result.
      */

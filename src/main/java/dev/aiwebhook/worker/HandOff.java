@@ -118,7 +118,10 @@ public class HandOff {
         return params.get("wait_ms") instanceof Number n && n.longValue() > 0;
     }
 
-    /** A session command (never a slow task) whose caller waits for its result. */
+    /**
+     * A session command whose caller waits for its result (a git task runs on that thread only
+     * when {@link LocalTaskRunner#reserve} gives it a place at once).
+     */
     private static boolean runsOnCallersThread(Map<?, ?> params) {
         return callerWaits(params) && "collaborative_session_command".equals(params.get("type"));
     }
