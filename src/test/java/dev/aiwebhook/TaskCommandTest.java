@@ -3,6 +3,7 @@ package dev.aiwebhook;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +218,28 @@ class TaskCommandTest extends AppTestSupport {
         assertThat(unknown.field()).isEqualTo("action_type");
         var stdin = task("shell", List.of("sh", "-c", "read x; echo \"got:$x\""), REPO.toString(), Map.of());
         assertThat(stdin.data().path("stdout").asText()).isEqualTo("got:\n");
+    }
+
+    @Test
+    void aTasksProgramComesFromTasksPathWhichIsAlsoThePathItSees() throws Exception {
+        // target/task-bin is on the tests' TASKS_PATH (AppTest) and on no PATH of the JVM's
+        Path bin = Files.createDirectories(Path.of("target/task-bin"));
+        Path probe = bin.resolve("aiwebhook-probe");
+        Files.writeString(probe, "#!/bin/sh\necho \"probe $PATH\"\n");
+        Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        var reply = task("shell", List.of("aiwebhook-probe"), REPO.toString(), Map.of());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.data().path("stdout").asText())
+                .isEqualTo("probe " + bin.toAbsolutePath() + ":/usr/local/bin:/usr/bin:/bin\n");
+        assertThat(reply.data().path("command").toString()).isEqualTo("[\"aiwebhook-probe\"]");
+
+        Files.delete(probe);
+        var missing = task("shell", List.of("aiwebhook-probe"), REPO.toString(), Map.of());
+        assertThat(missing.code()).as(missing.toString()).isEqualTo("task_rejected");
+        assertThat(missing.field()).isEqualTo("params.command");
+        assertThat(missing.body().path("message").asText()).contains("not found on TASKS_PATH");
     }
 
     @Test

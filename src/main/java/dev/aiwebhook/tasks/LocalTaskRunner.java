@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public class LocalTaskRunner {
     private final TaskProperties props;
     private final Semaphore slots;
     private final Path home;
+    private final ExecutableSearch programs;
     private final ObjectMapper json = new ObjectMapper();
     /** Reads tasks' output: threads kept between tasks rather than two started for each. */
     private final ExecutorService outputReaders = Executors.newCachedThreadPool(r -> {
@@ -51,6 +53,7 @@ public class LocalTaskRunner {
         this.props = props;
         this.slots = new Semaphore(Math.max(1, props.maxConcurrent()), true);
         this.home = Path.of(app.dataDir()).toAbsolutePath().resolve("task-home");
+        this.programs = new ExecutableSearch(props.path());
     }
 
     /**
@@ -114,13 +117,17 @@ public class LocalTaskRunner {
         @SuppressWarnings("unchecked")
         List<String> run = (List<String>) task.get("run");
         long timeoutSeconds = ((Number) task.get("timeout_seconds")).longValue();
+        Path program = programs.find(run.get(0)).orElseThrow(() -> new TaskRejectedException("params.command",
+                "Cannot start '" + run.get(0) + "': not found on TASKS_PATH (" + programs.path() + ")."));
+        List<String> command = new ArrayList<>(run);
+        command.set(0, program.toString());
         Files.createDirectories(home);
-        ProcessBuilder pb = new ProcessBuilder(run)
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(new File((String) task.get("working_dir")))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = pb.environment();
         env.clear();
-        env.put("PATH", props.path());
+        env.put("PATH", programs.path());
         env.put("HOME", home.toString());
         env.put("LANG", "C.UTF-8");
         env.put("LC_ALL", "C.UTF-8");
@@ -144,7 +151,7 @@ public class LocalTaskRunner {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new TaskRejectedException("params.command", "Cannot start '" + run.get(0) + "': not found or not executable.");
+            throw new TaskRejectedException("params.command", "Cannot start '" + run.get(0) + "' (" + program + "): not executable.");
         }
         Capture out = new Capture(process.getInputStream(), props.outputMax());
         Capture err = new Capture(process.getErrorStream(), props.outputMax());

@@ -17,7 +17,7 @@ public record TaskProperties(
         List<String> gitAllowed,
         /** whether action_type "shell" is accepted at all */
         boolean shellEnabled,
-        /** executables a shell task may run (bare names, looked up on PATH) */
+        /** executables a shell task may run (bare names, looked up on {@link #path}) */
         List<String> shellAllowed,
         Duration timeoutDefault,
         Duration timeoutMax,
@@ -26,7 +26,7 @@ public record TaskProperties(
         /** tasks running at once; more wait up to queueWait, then are refused */
         int maxConcurrent,
         Duration queueWait,
-        /** PATH given to tasks */
+        /** where a task's program is looked up (ExecutableSearch), and the PATH it is given */
         String path) {
 
     public TaskProperties {
