@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -56,6 +58,7 @@ public final class AppProcess implements AutoCloseable {
     private final String name;
     private final Path home;
     private static final Random PORTS = new Random();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final int port;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -333,25 +336,38 @@ public final class AppProcess implements AutoCloseable {
     /**
      * A free port below the system's range of ephemeral ports, the one an app's embedded
      * PostgreSQL gets its port from: another app of the same test (split roles) must not find
-     * its port taken by this one's database before it binds it.
+     * its port taken by this one's database before it binds it. Never the same port twice in
+     * one test JVM (an app not yet listening on its port leaves it looking free).
      */
     private static int freePort() throws IOException {
         int below = ephemeralRangeStart();
-        for (int tries = 0; tries < 100; tries++) {
-            int candidate = 10_000 + PORTS.nextInt(below - 10_000);
-            try (ServerSocket s = new ServerSocket(candidate)) {
+        int from = Math.max(1_024, Math.min(10_000, below - 10_000));
+        if (below - from < 1_000) {
+            // no room below the range: take one the system hands out
+            try (ServerSocket s = new ServerSocket(0)) {
+                HANDED_OUT.add(s.getLocalPort());
                 return s.getLocalPort();
+            }
+        }
+        for (int tries = 0; tries < 100; tries++) {
+            int candidate = from + PORTS.nextInt(below - from);
+            if (HANDED_OUT.contains(candidate)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(candidate)) {
+                HANDED_OUT.add(candidate);
+                return candidate;
             } catch (IOException taken) {
                 // try another
             }
         }
-        throw new IOException("No free port below " + below);
+        throw new IOException("No free port in [" + from + ", " + below + ")");
     }
 
     private static int ephemeralRangeStart() {
         try {
             String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-            return Math.max(20_000, Integer.parseInt(range.split("\\s+")[0]));
+            return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;   // Linux's default
         }

@@ -49,12 +49,17 @@ public class DatabaseConfig {
     }
 
     static EmbeddedPostgres startEmbedded(Path dir, int httpPort) throws IOException {
+        return startEmbedded(dir, httpPort, DatabaseConfig::freePort);
+    }
+
+    /** As above, its port taken from {@code freePorts} (never {@code httpPort}). */
+    static EmbeddedPostgres startEmbedded(Path dir, int httpPort, IntSupplier freePorts) throws IOException {
         Files.createDirectories(dir);
         // an app killed without a shutdown leaves its PostgreSQL running on this directory
         OrphanedPostgres.clear(dir);
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
-                .setPort(databasePort(httpPort, DatabaseConfig::freePort))
+                .setPort(databasePort(httpPort, freePorts))
                 .setCleanDataDirectory(false)
                 // stopped by close() below, after Camel has finished the webhooks in hand; its own
                 // JVM shutdown hook would stop it at once, in parallel with the app's shutdown

@@ -34,6 +34,11 @@ final class ExecutableSearch {
         return String.join(":", dirs.stream().map(Path::toString).toList());
     }
 
+    /** Those of {@code names} not found in the directories, in the order given. */
+    List<String> missing(List<String> names) {
+        return names.stream().filter(name -> find(name).isEmpty()).distinct().toList();
+    }
+
     /** The first regular, executable file of this bare name in the directories, in order. */
     Optional<Path> find(String name) {
         if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {

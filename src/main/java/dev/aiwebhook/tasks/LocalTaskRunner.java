@@ -19,6 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.PreDestroy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +30,8 @@ import dev.aiwebhook.config.AppProperties;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,6 +41,13 @@ import org.springframework.stereotype.Component;
  */
 @Component("localTaskRunner")
 public class LocalTaskRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalTaskRunner.class);
+    /**
+     * errno values in the JDK's "error=N, …" that say the system is short of something for now
+     * (EAGAIN, ENOMEM, ENFILE, EMFILE, ETXTBSY): the same task may start a moment later.
+     */
+    private static final Pattern TRANSIENT = Pattern.compile("error=(11|12|23|24|26),");
 
     private final TaskProperties props;
     private final Semaphore slots;
@@ -54,6 +66,36 @@ public class LocalTaskRunner {
         this.slots = new Semaphore(Math.max(1, props.maxConcurrent()), true);
         this.home = Path.of(app.dataDir()).toAbsolutePath().resolve("task-home");
         this.programs = new ExecutableSearch(props.path());
+        warnOfMissingPrograms();
+    }
+
+    /**
+     * Says at startup which of the programs tasks may run are not on TASKS_PATH: their tasks
+     * will be refused (a git installed elsewhere, /opt/homebrew/bin say, needs that directory
+     * added). Nothing to say while no TASKS_ROOTS allow a task at all.
+     */
+    private void warnOfMissingPrograms() {
+        if (props.roots().isEmpty()) {
+            return;
+        }
+        List<String> needed = new ArrayList<>();
+        if (!props.gitAllowed().isEmpty()) {
+            needed.add("git");
+        }
+        if (props.shellEnabled()) {
+            needed.addAll(props.shellAllowed());
+        }
+        List<String> missing = programs.missing(needed);
+        if (!missing.isEmpty()) {
+            log.warn("Not found on TASKS_PATH ({}): {}; tasks that run them will be refused until TASKS_PATH names "
+                    + "the directory they are in.", programs.path(), String.join(", ", missing));
+        }
+    }
+
+    /** The output readers stop with the app (a reader of a killed task's orphan may still wait). */
+    @PreDestroy
+    void stopReaders() {
+        outputReaders.shutdownNow();
     }
 
     /**
@@ -118,7 +160,7 @@ public class LocalTaskRunner {
         List<String> run = (List<String>) task.get("run");
         long timeoutSeconds = ((Number) task.get("timeout_seconds")).longValue();
         Path program = programs.find(run.get(0)).orElseThrow(() -> new TaskRejectedException("params.command",
-                "Cannot start '" + run.get(0) + "': not found on TASKS_PATH (" + programs.path() + ")."));
+                "Cannot start '" + run.get(0) + "': not found on the app's TASKS_PATH."));
         List<String> command = new ArrayList<>(run);
         command.set(0, program.toString());
         Files.createDirectories(home);
@@ -151,7 +193,8 @@ public class LocalTaskRunner {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new TaskRejectedException("params.command", "Cannot start '" + run.get(0) + "' (" + program + "): not executable.");
+            log.warn("Task {} could not start {}: {}", task.get("task_id"), program, e.getMessage());
+            throw cannotStart(run.get(0), e);
         }
         Capture out = new Capture(process.getInputStream(), props.outputMax());
         Capture err = new Capture(process.getErrorStream(), props.outputMax());
@@ -161,8 +204,9 @@ public class LocalTaskRunner {
         if (!finished) {
             killTree(process);
         }
-        awaitRead(outRead);
-        awaitRead(errRead);
+        long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        awaitRead(outRead, readDeadline);
+        awaitRead(errRead, readDeadline);
         long durationMs = (System.nanoTime() - start) / 1_000_000;
 
         Map<String, Object> output = new LinkedHashMap<>();
@@ -186,10 +230,24 @@ public class LocalTaskRunner {
         return result;
     }
 
-    /** Waits up to 2 s for a stream read to its end (a killed tree's orphan may hold it open). */
-    private static void awaitRead(Future<?> read) throws InterruptedException {
+    /**
+     * What the caller is told of a program that would not start: the details (paths, errno)
+     * are for the log, not for the caller. When the system was short of something for now, it
+     * is told to try again.
+     */
+    static TaskRejectedException cannotStart(String name, IOException e) {
+        return new TaskRejectedException("params.command", TRANSIENT.matcher(String.valueOf(e.getMessage())).find()
+                ? "Cannot start '" + name + "' now: the system is short of resources; try again shortly."
+                : "Cannot start '" + name + "': it could not be run here (the app's log says why).");
+    }
+
+    /**
+     * Waits until {@code deadline} (nanoTime) for a stream read to its end (a killed tree's
+     * orphan may hold it open); both streams share one deadline.
+     */
+    private static void awaitRead(Future<?> read, long deadline) throws InterruptedException {
         try {
-            read.get(2, TimeUnit.SECONDS);
+            read.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // what was read so far is kept
         }

@@ -1,9 +1,14 @@
 package dev.aiwebhook.storage;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -44,6 +49,22 @@ class EmbeddedDatabasePortTest {
     }
 
     @Test
+    void theStartedDatabaseListensOnThePortChosenNotOnTheWebServers(@TempDir Path data) throws IOException {
+        int webPort = freePort();
+        int other = freePort();
+        int[] offered = {webPort, other};
+        AtomicInteger asked = new AtomicInteger();
+
+        try (EmbeddedPostgres pg = DatabaseConfig.startEmbedded(data.resolve("postgres"), webPort,
+                () -> offered[asked.getAndIncrement()])) {
+            assertThat(pg.getPort()).isEqualTo(other);
+            try (ServerSocket web = new ServerSocket(webPort)) {
+                assertThat(web.getLocalPort()).isEqualTo(webPort);   // still free for the web server
+            }
+        }
+    }
+
+    @Test
     void theWebServersPortIsReadFromTheConfigurationAndABadOneLeftToTheWebServer() {
         assertThat(EarlyPostgresStart.httpPort(env(Map.of("server.port", "42957")))).isEqualTo(42957);
         assertThat(EarlyPostgresStart.httpPort(env(Map.of()))).isEqualTo(8080);
@@ -54,5 +75,11 @@ class EmbeddedDatabasePortTest {
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new MapPropertySource("test", properties));
         return env;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }
