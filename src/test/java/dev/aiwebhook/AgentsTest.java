@@ -1,8 +1,13 @@
 package dev.aiwebhook;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -69,6 +74,34 @@ class AgentsTest extends AppTestSupport {
         assertThat(awaitTask(again.data().path("task_id").asText()).path("output").path("memories_created").asInt()).isZero();
         assertThat(count("SELECT memory_count FROM sessions WHERE session_id = ?", s)).isEqualTo(2);
         assertCountersMatchRows(s);
+    }
+
+    @Test
+    void aTaskIdBeingRecordedByAnotherTaskRightNowGetsASuffixWithoutWaitingForIt() throws Exception {
+        String s = session("same-id");
+        String taskId = "t-held-" + System.nanoTime();
+        try (Connection other = db.getDataSource().getConnection()) {
+            // a local task with this id, running: its row and its lock held until it ends
+            other.setAutoCommit(false);
+            try (PreparedStatement hold = other.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('tasks.task_id'), hashtext(?))");
+                 PreparedStatement insert = other.prepareStatement("INSERT INTO tasks (task_id, kind, task_type, input, status)"
+                         + " VALUES (?, 'local', 'git', '{}', 'running')")) {
+                hold.setString(1, taskId);
+                hold.execute();
+                insert.setString(1, taskId);
+                insert.executeUpdate();
+            }
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            try {
+                var delegated = one.submit(() -> client.command("delegate_task", s, Map.of("agent", "memory_keeper",
+                        "task_type", "session_report", "task_id", taskId))).get(10, TimeUnit.SECONDS);
+                assertThat(delegated.status()).as(delegated.toString()).isEqualTo(200);
+                assertThat(delegated.data().path("task_id").asText()).startsWith(taskId + "-");
+            } finally {
+                one.shutdownNow();
+                other.rollback();
+            }
+        }
     }
 
     @Test

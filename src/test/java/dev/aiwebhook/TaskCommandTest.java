@@ -4,9 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +111,67 @@ class TaskCommandTest extends AppTestSupport {
         var shell = task("shell", List.of("echo", "hi"), REPO.toString(), Map.of("timeout", 10));
         assertThat(shell.data().path("stdout").asText()).as(shell.toString()).isEqualTo("hi\n");
         assertThat(storedByOneTransaction(shell)).isFalse();
+    }
+
+    @Test
+    void twoTasksGivenTheSameTaskIdAtOnceAreBothRunAndRecorded() throws Exception {
+        // the tests allow two tasks at once; each holds its task row uncommitted while it runs
+        String taskId = "t-same-" + System.nanoTime();
+        Callable<TestClient.Reply> call = () -> client.webhook(TestClient.json(Map.of("type", "task_command", "sync", true,
+                "data", Map.of("task_id", taskId, "action_type", "shell", "params",
+                        Map.of("command", List.of("sh", "-c", "sleep 0.5; echo done"), "working_dir", REPO.toString(),
+                                "timeout", 10)))));
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<TestClient.Reply>> replies = two.invokeAll(List.of(call, call));
+            for (Future<TestClient.Reply> reply : replies) {
+                assertThat(reply.get().status()).as(reply.get().toString()).isEqualTo(200);
+                assertThat(reply.get().data().path("stdout").asText()).isEqualTo("done\n");
+            }
+            assertThat(replies.stream().map(r -> taskIdOf(r)).distinct()).hasSize(2);
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(count("SELECT count(*) FROM tasks WHERE (task_id = ? OR task_id LIKE ?) AND status = 'completed'",
+                taskId, taskId + "-%")).isEqualTo(2);
+    }
+
+    @Test
+    void aTaskIdCommittedByAnotherWriterWhileTheTaskWasBeingRecordedIsAConflictAndNothingRuns() throws Exception {
+        // another writer (an agent's delegated task, or a task committing in the microseconds
+        // before this one's lock) holds the id uncommitted without the task lock, then commits
+        String taskId = "t-race-" + System.nanoTime();
+        Path marker = REPO.resolve("ran-" + taskId);
+        try (Connection other = db.getDataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("INSERT INTO tasks (task_id, kind, task_type, input, status)"
+                    + " VALUES (?, 'local', 'git', '{}', 'completed')")) {
+                insert.setString(1, taskId);
+                insert.executeUpdate();
+            }
+            Future<TestClient.Reply> reply = Executors.newSingleThreadExecutor().submit(() -> client.webhook(TestClient.json(
+                    Map.of("type", "task_command", "sync", true, "data", Map.of("task_id", taskId, "action_type", "shell",
+                            "params", Map.of("command", List.of("sh", "-c", "touch " + marker), "working_dir", REPO.toString(),
+                                    "timeout", 10))))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO tasks%'") > 0);
+            other.commit();
+
+            TestClient.Reply answer = reply.get(20, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(409);
+            assertThat(answer.code()).isEqualTo("conflict");
+            assertThat(answer.body().path("message").asText()).contains(taskId);
+        }
+        assertThat(Files.exists(marker)).as("the task did not run").isFalse();
+        assertThat(count("SELECT count(*) FROM tasks WHERE task_id = ?", taskId)).isEqualTo(1);
+    }
+
+    private static String taskIdOf(Future<TestClient.Reply> reply) {
+        try {
+            return reply.get().data().path("task_id").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
