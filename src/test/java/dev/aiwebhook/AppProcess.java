@@ -344,10 +344,14 @@ public final class AppProcess implements AutoCloseable {
         int from = Math.max(1_024, Math.min(10_000, below - 10_000));
         if (below - from < 1_000) {
             // no room below the range: take one the system hands out
-            try (ServerSocket s = new ServerSocket(0)) {
-                HANDED_OUT.add(s.getLocalPort());
-                return s.getLocalPort();
+            for (int tries = 0; tries < 100; tries++) {
+                try (ServerSocket s = new ServerSocket(0)) {
+                    if (HANDED_OUT.add(s.getLocalPort())) {
+                        return s.getLocalPort();
+                    }
+                }
             }
+            throw new IOException("No free port the tests have not handed out already");
         }
         for (int tries = 0; tries < 100; tries++) {
             int candidate = from + PORTS.nextInt(below - from);

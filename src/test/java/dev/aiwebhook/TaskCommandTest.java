@@ -132,6 +132,11 @@ class TaskCommandTest extends AppTestSupport {
         } finally {
             two.shutdownNow();
         }
+        // they overlapped (each ran 0.5 s): else this would pass without the lock
+        assertThat(count("SELECT count(*) FROM tasks a JOIN tasks b ON a.id < b.id"
+                + " WHERE (a.task_id = ? OR a.task_id LIKE ?) AND (b.task_id = ? OR b.task_id LIKE ?)"
+                + " AND a.started_at < b.completed_at AND b.started_at < a.completed_at",
+                taskId, taskId + "-%", taskId, taskId + "-%")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM tasks WHERE (task_id = ? OR task_id LIKE ?) AND status = 'completed'",
                 taskId, taskId + "-%")).isEqualTo(2);
     }
@@ -149,7 +154,8 @@ class TaskCommandTest extends AppTestSupport {
                 insert.setString(1, taskId);
                 insert.executeUpdate();
             }
-            Future<TestClient.Reply> reply = Executors.newSingleThreadExecutor().submit(() -> client.webhook(TestClient.json(
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            Future<TestClient.Reply> reply = one.submit(() -> client.webhook(TestClient.json(
                     Map.of("type", "task_command", "sync", true, "data", Map.of("task_id", taskId, "action_type", "shell",
                             "params", Map.of("command", List.of("sh", "-c", "touch " + marker), "working_dir", REPO.toString(),
                                     "timeout", 10))))));
@@ -158,6 +164,7 @@ class TaskCommandTest extends AppTestSupport {
             other.commit();
 
             TestClient.Reply answer = reply.get(20, TimeUnit.SECONDS);
+            one.shutdown();
             assertThat(answer.status()).as(answer.toString()).isEqualTo(409);
             assertThat(answer.code()).isEqualTo("conflict");
             assertThat(answer.body().path("message").asText()).contains(taskId);

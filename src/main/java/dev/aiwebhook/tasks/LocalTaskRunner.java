@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -198,8 +199,16 @@ public class LocalTaskRunner {
         }
         Capture out = new Capture(process.getInputStream(), props.outputMax());
         Capture err = new Capture(process.getErrorStream(), props.outputMax());
-        Future<?> outRead = outputReaders.submit(out);
-        Future<?> errRead = outputReaders.submit(err);
+        Future<?> outRead;
+        Future<?> errRead;
+        try {
+            outRead = outputReaders.submit(out);
+            errRead = outputReaders.submit(err);
+        } catch (RejectedExecutionException stopping) {
+            // the app is stopping (stopReaders): the process must not outlive it unread
+            killTree(process);
+            throw new TaskRejectedException(null, "The app is stopping; try again when it is back.");
+        }
         boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!finished) {
             killTree(process);

@@ -1,13 +1,17 @@
 package dev.aiwebhook.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.aiwebhook.config.AppProperties;
 import org.junit.jupiter.api.Test;
@@ -29,10 +33,7 @@ class TaskStartFailureTest {
 
     @Test
     void programsTasksMayRunButNotOnTasksPathAreNamedAtStartup(CapturedOutput log) throws Exception {
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path echo = bin.resolve("echo");
-        Files.writeString(echo, "#!/bin/sh\n");
-        Files.setPosixFilePermissions(echo, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bin = binWith("echo");
 
         runner(List.of(tmp.toString()), true, List.of("echo", "jq"), bin.toString());
 
@@ -40,9 +41,11 @@ class TaskStartFailureTest {
     }
 
     @Test
-    void nothingIsSaidWhileNoTaskIsAllowedOrAllAreFound(CapturedOutput log) {
-        runner(List.of(), true, List.of("jq"), tmp.toString());       // no TASKS_ROOTS: no task runs
-        runner(List.of(tmp.toString()), false, List.of("jq"), "/usr/bin:/bin");   // git found, shell off
+    void nothingIsSaidWhileNoTaskIsAllowedOrAllAreFound(CapturedOutput log) throws Exception {
+        Path bin = binWith("git");
+
+        runner(List.of(), true, List.of("jq"), tmp.toString());             // no TASKS_ROOTS: no task runs
+        runner(List.of(tmp.toString()), false, List.of("jq"), bin.toString());   // git found, shell off
 
         assertThat(log.getOut()).doesNotContain("Not found on TASKS_PATH");
     }
@@ -61,6 +64,29 @@ class TaskStartFailureTest {
         assertThat(denied).doesNotContain("try again").contains("could not be run here");
         assertThat(List.of(busy, eagain, denied)).allSatisfy(message ->
                 assertThat(message).startsWith("Cannot start 'git'").doesNotContain("/usr/bin").doesNotContain("/srv"));
+    }
+
+    @Test
+    void aTaskStartedWhileTheAppStopsIsKilledNotLeftRunning() throws Exception {
+        LocalTaskRunner runner = runner(List.of(tmp.toString()), true, List.of("sh"), "/usr/bin:/bin");
+        runner.stopReaders();
+        String tag = "31." + System.nanoTime() % 1000;   // a sleep no other test starts
+        Map<String, Object> task = new HashMap<>(Map.of("run", List.of("sh", "-c", "sleep " + tag), "timeout_seconds", 10,
+                "working_dir", tmp.toString(), "root", tmp.toString(), "action_type", "shell"));
+
+        assertThatThrownBy(() -> runner.run(task, "t-stopping", null))
+                .isInstanceOf(TaskRejectedException.class).hasMessageContaining("stopping");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + tag)));
+    }
+
+    /** A directory holding one executable of this name. */
+    private Path binWith(String program) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path file = bin.resolve(program);
+        Files.writeString(file, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
     }
 
     private LocalTaskRunner runner(List<String> roots, boolean shell, List<String> shellAllowed, String path) {
