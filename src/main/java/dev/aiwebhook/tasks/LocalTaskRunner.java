@@ -189,6 +189,9 @@ public class LocalTaskRunner {
                 env.put("GIT_CEILING_DIRECTORIES", parent.toString());
             }
         }
+        if (outputReaders.isShutdown()) {
+            throw stopping();
+        }
         long start = System.nanoTime();
         Process process;
         try {
@@ -204,10 +207,11 @@ public class LocalTaskRunner {
         try {
             outRead = outputReaders.submit(out);
             errRead = outputReaders.submit(err);
-        } catch (RejectedExecutionException stopping) {
-            // the app is stopping (stopReaders): the process must not outlive it unread
+        } catch (RejectedExecutionException e) {
+            // the app began to stop (stopReaders) since the check above: the process must not
+            // outlive it unread (a child it forks before the kill may still escape)
             killTree(process);
-            throw new TaskRejectedException(null, "The app is stopping; try again when it is back.");
+            throw stopping();
         }
         boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!finished) {
@@ -237,6 +241,10 @@ public class LocalTaskRunner {
         result.put("output", json.writeValueAsString(output));
         result.put("error", finished ? null : "timed out after " + timeoutSeconds + " s; process tree killed");
         return result;
+    }
+
+    private static TaskRejectedException stopping() {
+        return new TaskRejectedException(null, "The app is stopping; try again when it is back.");
     }
 
     /**
