@@ -83,13 +83,13 @@ class AgentsTest extends AppTestSupport {
         try (Connection other = db.getDataSource().getConnection()) {
             // a local task with this id, running: its row and its lock held until it ends
             other.setAutoCommit(false);
-            try (PreparedStatement hold = other.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('tasks.task_id'), hashtext(?))");
-                 PreparedStatement insert = other.prepareStatement("INSERT INTO tasks (task_id, kind, task_type, input, status)"
-                         + " VALUES (?, 'local', 'git', '{}', 'running')")) {
-                hold.setString(1, taskId);
-                hold.execute();
+            try (PreparedStatement insert = other.prepareStatement("INSERT INTO tasks (task_id, kind, task_type, input, status)"
+                    + " VALUES (app_task_id(?), 'local', 'git', '{}', 'running') RETURNING task_id")) {
                 insert.setString(1, taskId);
-                insert.executeUpdate();
+                try (var row = insert.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getString(1)).isEqualTo(taskId);
+                }
             }
             ExecutorService one = Executors.newSingleThreadExecutor();
             try {

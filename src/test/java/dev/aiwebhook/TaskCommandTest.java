@@ -143,8 +143,8 @@ class TaskCommandTest extends AppTestSupport {
 
     @Test
     void aTaskIdCommittedByAnotherWriterWhileTheTaskWasBeingRecordedIsAConflictAndNothingRuns() throws Exception {
-        // another writer (an agent's delegated task, or a task committing in the microseconds
-        // before this one's lock) holds the id uncommitted without the task lock, then commits
+        // a writer that bypasses app_task_id holds the id uncommitted, without its lock, then
+        // commits while this task's insert waits on the unique key
         String taskId = "t-race-" + System.nanoTime();
         Path marker = REPO.resolve("ran-" + taskId);
         try (Connection other = db.getDataSource().getConnection()) {
