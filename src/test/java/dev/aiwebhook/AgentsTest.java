@@ -105,6 +105,37 @@ class AgentsTest extends AppTestSupport {
     }
 
     @Test
+    void aSuffixAlreadyTakenIsNotGivenAgain() throws Exception {
+        String taskId = "t-reused-" + System.nanoTime();
+        try (Connection c = db.getDataSource().getConnection()) {
+            // the suffix app_task_id draws first after setseed(0.42), taken by an earlier task
+            String firstDraw;
+            try (var st = c.createStatement()) {
+                st.execute("SELECT setseed(0.42)");
+                try (var row = st.executeQuery("SELECT substr(md5(random()::text), 1, 6)")) {
+                    row.next();
+                    firstDraw = row.getString(1);
+                }
+            }
+            for (String id : List.of(taskId, taskId + "-" + firstDraw)) {
+                db.update("INSERT INTO tasks (task_id, kind, task_type, input, status) VALUES (?, 'local', 'git', '{}', 'completed')", id);
+            }
+            try (var st = c.createStatement()) {
+                st.execute("SELECT setseed(0.42)");
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO tasks (task_id, kind, task_type, input, status)"
+                    + " VALUES (app_task_id(?), 'local', 'git', '{}', 'running') RETURNING task_id")) {
+                insert.setString(1, taskId);
+                try (var row = insert.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getString(1)).startsWith(taskId + "-").isNotEqualTo(taskId + "-" + firstDraw);
+                }
+            }
+        }
+        assertThat(count("SELECT count(*) FROM tasks WHERE task_id LIKE ?", taskId + "%")).isEqualTo(3);
+    }
+
+    @Test
     void unknownAgentsAndTaskTypes() {
         String s = session("unknown-agent");
         var unknown = client.command("delegate_task", s, Map.of("agent", "santa"));

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -58,12 +59,16 @@ public final class Benchmark {
     private final List<Map<String, Object>> scenarios = new ArrayList<>();
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
+    private final CompilerActivity compiler;
+    /** The JIT compiler's share of a core under which the warm-up ends (measured ~0.2–0.3 early on). */
+    private static final double QUIET_COMPILER_SHARE = 0.05;
 
     private Benchmark(boolean full, int rounds, AppProcess app) throws IOException {
         this.full = full;
         this.rounds = rounds;
         this.database = app.dataSource();
         this.base = app.url();
+        this.compiler = new CompilerActivity(app.handle().pid());
         this.http = HttpClients.custom().setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(64).setMaxConnPerRoute(64).build()).build();
     }
@@ -205,22 +210,51 @@ public final class Benchmark {
                 "params", Map.of("command", List.of("git", "status"), "working_dir", repo))));
     }
 
-    /** Unmeasured traffic of every kind, so both JVMs run compiled code before the first figure. */
+    /**
+     * Unmeasured traffic of every kind, so both JVMs run compiled code before the first figure:
+     * at least 960 requests (3,600 at full scale), then more in rounds of 600 until the app's JIT
+     * compiler threads used under {@value #QUIET_COMPILER_SHARE} of a core in the last round, or
+     * the warm-up has taken {@code warmUpCap} seconds. What it took goes into the results' data.
+     */
     private void warmUp(String repo) throws Exception {
         post(cmd("create_session", "bench-warm", Map.of("title", "warm-up")));
-        for (int i = 0; i < (full ? 3600 : 960); i++) {
-            switch (i % 6) {
-                case 5 -> post(gitStatus(repo));
-                case 0 -> post(cmd("create_session", "bench-warm-" + i, Map.of("title", "warm")));
-                case 1 -> post(cmd("store_memory", "bench-warm", Map.of("type", "note", "content", "warm " + i, "tags", List.of("w"))));
-                case 2 -> post(cmd("query_memories", "bench-warm", Map.of("type", "note", "limit", 5)));
-                case 3 -> post(cmd("search", "bench-warm", Map.of("query", "warm note", "limit", 5)));
-                default -> post(cmd("batch", "bench-warm", Map.of("commands", List.of(
-                        Map.of("command", "store_memory", "data", Map.of("type", "fact", "content", "b" + i)),
-                        Map.of("command", "get_session_summary", "data", Map.of())))));
+        int minimum = full ? 3600 : 960;
+        long cap = TimeUnit.SECONDS.toNanos(full ? 180 : 45);
+        long start = System.nanoTime();
+        List<Double> shares = new ArrayList<>();
+        int i = 0;
+        while (true) {
+            long compiled = compiler.cpuMillis();
+            long t0 = System.nanoTime();
+            int end = i + (i < minimum ? minimum : 600);
+            for (; i < end; i++) {
+                warmRequest(repo, i);
+            }
+            double share = (compiler.cpuMillis() - compiled) / ((System.nanoTime() - t0) / 1e6);
+            shares.add(Math.round(share * 1000) / 1000.0);
+            System.out.printf("warm-up: %,d requests, JIT compiler threads %.1f %% of a core in the last %,d%n",
+                    i, share * 100, end == minimum ? minimum : 600);
+            if (!compiler.readable() || share < QUIET_COMPILER_SHARE || System.nanoTime() - start > cap) {
+                break;
             }
         }
         drain();
+        data.put("warm_up_requests", i);
+        data.put("warm_up_s", round((System.nanoTime() - start) / 1e9));
+        data.put("warm_up_compiler_share_per_round", shares);
+    }
+
+    private void warmRequest(String repo, int i) throws Exception {
+        switch (i % 6) {
+            case 5 -> post(gitStatus(repo));
+            case 0 -> post(cmd("create_session", "bench-warm-" + i, Map.of("title", "warm")));
+            case 1 -> post(cmd("store_memory", "bench-warm", Map.of("type", "note", "content", "warm " + i, "tags", List.of("w"))));
+            case 2 -> post(cmd("query_memories", "bench-warm", Map.of("type", "note", "limit", 5)));
+            case 3 -> post(cmd("search", "bench-warm", Map.of("query", "warm note", "limit", 5)));
+            default -> post(cmd("batch", "bench-warm", Map.of("commands", List.of(
+                    Map.of("command", "store_memory", "data", Map.of("type", "fact", "content", "b" + i)),
+                    Map.of("command", "get_session_summary", "data", Map.of())))));
+        }
     }
 
     private void storeThousand(String session) throws Exception {
