@@ -89,7 +89,8 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(name, "all");
     }
 
-    static AppProcess relay(String name) throws IOException {
+    /** The relay alone (APP_ROLE=relay), on an embedded PostgreSQL under its own DATA_DIR. */
+    public static AppProcess relay(String name) throws IOException {
         return new AppProcess(name, "relay");
     }
 

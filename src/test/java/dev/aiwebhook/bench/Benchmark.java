@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,11 +61,16 @@ public final class Benchmark {
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
     private final CompilerActivity compiler;
+    private final AppProcess app;
+    /** False for the relay alone: nothing drains its queue. */
+    private final boolean workerRuns;
     /** The JIT compiler's share of a core under which the warm-up ends (measured ~0.2–0.3 early on). */
     private static final double QUIET_COMPILER_SHARE = 0.05;
 
-    private Benchmark(boolean full, int rounds, AppProcess app) throws IOException {
+    private Benchmark(boolean full, int rounds, AppProcess app, boolean workerRuns) throws IOException {
         this.full = full;
+        this.workerRuns = workerRuns;
+        this.app = app;
         this.rounds = rounds;
         this.database = app.dataSource();
         this.base = app.url();
@@ -88,7 +94,7 @@ public final class Benchmark {
             Files.writeString(repo.resolve("a.txt"), "a\n");
             app.with("TASKS_ROOTS", app.home().toString());
             startups = new ArrayList<>(List.of(timedStart(app)));
-            b = new Benchmark(full, rounds, app);
+            b = new Benchmark(full, rounds, app, true);
             b.runAll(repo.toString());
             b.idleCost(app);
             baseline = b.baseline();
@@ -114,6 +120,14 @@ public final class Benchmark {
             try (AppProcess fresh = AppProcess.allInOne("bench-start").asUserRunsIt()) {
                 startups.add(timedStart(fresh));
             }
+        }
+        // the relay alone (APP_ROLE=relay, its worker on another machine), the other apps stopped
+        try (AppProcess relay = AppProcess.relay("bench-relay").asUserRunsIt()) {
+            relay.start();
+            Benchmark r = new Benchmark(full, rounds, relay, false);
+            r.relayIntake();
+            b.scenarios.addAll(r.scenarios);
+            b.data.putAll(r.data);
         }
         settings.put("startup_ms", median(startups));
         settings.put("startup_runs_ms", startups);
@@ -193,9 +207,8 @@ public final class Benchmark {
                 "bench-mem", Map.of("type", "note", "content", "n" + seq.incrementAndGet()))));
 
         long queuedBefore = count("SELECT count(*) FROM relay_webhooks");
-        measure("async intake (202), 16 clients", null, null, full ? 20000 : 1500, 16, () -> send(cmd("store_memory",
-                "bench-mem", Map.of("type", "note", "content", "async " + seq.incrementAndGet()))
-                .replace("\"sync\":true", "\"sync\":false"), 202));
+        measure("async intake (202), 16 clients", null, null, full ? 20000 : 1500, 16,
+                () -> asyncStore("async " + seq.incrementAndGet()));
         long drainStart = System.nanoTime();
         drain();
         data.put("async_backlog_drained_s", Math.round((System.nanoTime() - drainStart) / 1e7) / 100.0);
@@ -211,15 +224,24 @@ public final class Benchmark {
     }
 
     /**
-     * Unmeasured traffic of every kind, so both JVMs run compiled code before the first figure:
-     * at least 960 requests (3,600 at full scale), then more in rounds of 600 until the app's JIT
-     * compiler threads used under {@value #QUIET_COMPILER_SHARE} of a core in the last round, or
-     * the warm-up has taken {@code warmUpCap} seconds. What it took goes into the results' data.
+     * Unmeasured traffic of every kind, so both JVMs run compiled code before the first figure,
+     * until the app's JIT compiler is quiet ({@link #warmUntilQuiet}).
      */
     private void warmUp(String repo) throws Exception {
         post(cmd("create_session", "bench-warm", Map.of("title", "warm-up")));
+        warmUntilQuiet("", 1, i -> warmRequest(repo, i));
+        drain();
+    }
+
+    /**
+     * Sends {@code call(0), call(1), …} from {@code clients} threads: at least 960 requests (3,600 at full scale), then more in
+     * rounds of 600 until the app's JIT compiler threads used under {@value #QUIET_COMPILER_SHARE}
+     * of a core in the last round, or {@code cap} seconds have passed. What it took goes into the
+     * results' data, each key starting with {@code prefix}.
+     */
+    private void warmUntilQuiet(String prefix, int clients, WarmCall call) throws Exception {
         int minimum = full ? 3600 : 960;
-        long cap = TimeUnit.SECONDS.toNanos(full ? 180 : 45);
+        long cap = TimeUnit.SECONDS.toNanos(full ? 180 : 30);
         long start = System.nanoTime();
         List<Double> shares = new ArrayList<>();
         int i = 0;
@@ -227,9 +249,32 @@ public final class Benchmark {
             long compiled = compiler.cpuMillis();
             long t0 = System.nanoTime();
             int end = i + (i < minimum ? minimum : 600);
-            for (; i < end; i++) {
-                warmRequest(repo, i);
+            if (clients == 1) {
+                for (int k = i; k < end; k++) {
+                    call.call(k);
+                }
+            } else {
+                AtomicInteger next = new AtomicInteger(i);
+                ExecutorService pool = Executors.newFixedThreadPool(clients);
+                try {
+                    List<Future<Void>> fs = new ArrayList<>();
+                    for (int c = 0; c < clients; c++) {
+                        fs.add(pool.submit(() -> {
+                            int k;
+                            while ((k = next.getAndIncrement()) < end) {
+                                call.call(k);
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<Void> f : fs) {
+                        f.get();
+                    }
+                } finally {
+                    pool.shutdown();
+                }
             }
+            i = end;
             double share = (compiler.cpuMillis() - compiled) / ((System.nanoTime() - t0) / 1e6);
             shares.add(Math.round(share * 1000) / 1000.0);
             System.out.printf("warm-up: %,d requests, JIT compiler threads %.1f %% of a core in the last %,d%n",
@@ -238,10 +283,35 @@ public final class Benchmark {
                 break;
             }
         }
-        drain();
-        data.put("warm_up_requests", i);
-        data.put("warm_up_s", round((System.nanoTime() - start) / 1e9));
-        data.put("warm_up_compiler_share_per_round", shares);
+        data.put(prefix + "warm_up_requests", i);
+        data.put(prefix + "warm_up_s", round((System.nanoTime() - start) / 1e9));
+        data.put(prefix + "warm_up_compiler_share_per_round", shares);
+    }
+
+    private interface WarmCall {
+        void call(int i) throws Exception;
+    }
+
+    /**
+     * Async intake on the relay alone (APP_ROLE=relay: the deployment where the worker runs on
+     * another machine and claims over HTTP), the same requests as the all-in-one row: what the
+     * relay accepts when no worker shares its cores. Nothing is processed; every 202 is a row.
+     */
+    private void relayIntake() throws Exception {
+        warmUntilQuiet("relay_", 16, i -> check(asyncStore("relay warm " + i) == 0, "the relay refused a webhook"));
+        long before = count("SELECT count(*) FROM relay_webhooks");
+        int count = full ? 20000 : 1500;
+        measure("async intake (202), 16 clients, relay alone (APP_ROLE=relay)", null, null, count, 16,
+                () -> asyncStore("async " + seq.incrementAndGet()));
+        long sent = (long) count * rounds + Math.min(100, count / 5);
+        long stored = count("SELECT count(*) FROM relay_webhooks WHERE status = 'queued'") - before;
+        check(stored == sent, "relay alone: " + stored + " webhooks queued for " + sent + " accepted");
+        data.put("relay_alone_queued", stored);
+    }
+
+    private int asyncStore(String content) throws Exception {
+        return send(cmd("store_memory", "bench-mem", Map.of("type", "note", "content", content))
+                .replace("\"sync\":true", "\"sync\":false"), 202);
     }
 
     private void warmRequest(String repo, int i) throws Exception {
@@ -476,8 +546,10 @@ public final class Benchmark {
         }
         List<double[]> results = new ArrayList<>();   // p50, p95, p99, ops
         int failures = 0;
+        long[] cpu = new long[3];   // ms of CPU in the rounds: app, its database, this client
         for (int round = 0; round < rounds; round++) {
             drain();
+            long[] cpuBefore = cpuNow();
             long[] lat = new long[count];
             AtomicInteger next = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
@@ -502,6 +574,10 @@ public final class Benchmark {
                 f.get();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            long[] cpuAfter = cpuNow();
+            for (int k = 0; k < cpu.length; k++) {
+                cpu[k] += cpuAfter[k] - cpuBefore[k];
+            }
             pool.shutdown();
             Arrays.sort(lat);
             results.add(new double[] {ms(lat[count / 2]), ms(lat[(int) (count * 0.95)]),
@@ -515,6 +591,12 @@ public final class Benchmark {
         r.put("rounds", rounds);
         r.put("p50_spread_ms", List.of(results.get(0)[0], results.get(results.size() - 1)[0]));
         r.put("failures", failures);
+        if (clients > 1) {
+            // where the machine's cores went, per request (the rounds only; /proc's 10 ms ticks)
+            double requests = (double) count * rounds;
+            r.put("cpu_ms_per_request", Map.of("app", round(cpu[0] / requests), "database", round(cpu[1] / requests),
+                    "client", round(cpu[2] / requests)));
+        }
         scenarios.add(r);
         System.out.printf("  measured %-62s p50 %8.2f ms (rounds %.2f..%.2f)  %6.0f/s%n", name, median[0],
                 results.get(0)[0], results.get(results.size() - 1)[0], median[3]);
@@ -542,6 +624,9 @@ public final class Benchmark {
 
     /** Waits until the relay holds no queued or processing webhook (async work from earlier scenarios). */
     private void drain() throws Exception {
+        if (!workerRuns) {
+            return;
+        }
         long deadline = System.currentTimeMillis() + 600_000;
         while (count("SELECT count(*) FROM relay_webhooks WHERE status IN ('queued', 'processing')") > 0) {
             check(System.currentTimeMillis() < deadline, "the queue did not drain in 10 minutes");
@@ -664,6 +749,13 @@ public final class Benchmark {
             }
         }
         return ticks * 10;   // clock ticks of 10 ms (USER_HZ 100)
+    }
+
+    /** CPU used so far, in ms: the app's process, its embedded PostgreSQL, this benchmark's JVM. */
+    private long[] cpuNow() throws IOException {
+        // this JVM's own CPU only: the app it launched is a process under it
+        return new long[] {cpuMillis(app.handle()), app.embeddedPostgres().map(Benchmark::cpuMillis).orElse(0L),
+                ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L)};
     }
 
     /** Launch to the first healthy {@code /health}, in ms. */
