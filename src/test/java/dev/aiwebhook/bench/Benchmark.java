@@ -64,7 +64,7 @@ public final class Benchmark {
     private final AppProcess app;
     /** False for the relay alone: nothing drains its queue. */
     private final boolean workerRuns;
-    /** The JIT compiler's share of a core under which the warm-up ends (measured ~0.2–0.3 early on). */
+    /** The JIT compiler's share of a core under which the warm-up ends (0.73–0.94 after the first 960 requests). */
     private static final double QUIET_COMPILER_SHARE = 0.05;
 
     private Benchmark(boolean full, int rounds, AppProcess app, boolean workerRuns) throws IOException {
@@ -234,10 +234,12 @@ public final class Benchmark {
     }
 
     /**
-     * Sends {@code call(0), call(1), …} from {@code clients} threads: at least 960 requests (3,600 at full scale), then more in
-     * rounds of 600 until the app's JIT compiler threads used under {@value #QUIET_COMPILER_SHARE}
-     * of a core in the last round, or {@code cap} seconds have passed. What it took goes into the
-     * results' data, each key starting with {@code prefix}.
+     * Sends {@code call(0), call(1), …} from {@code clients} threads: at least 960 requests
+     * (3,600 at full scale), then more in rounds of 600 until the app's JIT compiler threads used
+     * under {@value #QUIET_COMPILER_SHARE} of a core in the last round, or 30 s (180 s at full
+     * scale) have passed. A round of 16 clients is short (about 0.15 s on the relay alone) and its
+     * share, read in 10 ms ticks, noisy: the cap bounds it. What it took goes into the results'
+     * data, each key starting with {@code prefix}.
      */
     private void warmUntilQuiet(String prefix, int clients, WarmCall call) throws Exception {
         int minimum = full ? 3600 : 960;
