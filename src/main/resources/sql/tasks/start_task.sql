@@ -1,4 +1,4 @@
--- Record a local task before it runs, under the id app_task_id (V13, V14) chooses: a task_id
+-- Record a local task before it runs, under the id app_task_id (V13–V15) chooses: a task_id
 -- used before, or held right now by a task being recorded or running, gets a suffix no task has,
 -- so an assistant that always says "t1" still gets every run recorded and no task waits for
 -- another. Nothing is returned when the chosen id was committed meanwhile by a writer that
