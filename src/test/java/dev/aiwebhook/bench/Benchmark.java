@@ -737,20 +737,15 @@ public final class Benchmark {
      * between two readings is still counted, once.
      */
     private static long cpuMillis(ProcessHandle root) {
-        long ticks = 0;
+        long ms = 0;
         for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
             try {
-                String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
-                if (p.equals(root)) {
-                    ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);   // cutime, cstime
-                }
+                ms += ProcStat.cpuMillis(Path.of("/proc", String.valueOf(p.pid()), "stat"), p.equals(root));
             } catch (IOException | RuntimeException gone) {
                 // a process that ended meanwhile: counted in its parent's cutime
             }
         }
-        return ticks * 10;   // clock ticks of 10 ms (USER_HZ 100)
+        return ms;
     }
 
     /** CPU used so far, in ms: the app's process, its embedded PostgreSQL, this benchmark's JVM. */

@@ -13,9 +13,6 @@ import java.util.stream.Stream;
  */
 final class CompilerActivity {
 
-    /** Clock ticks per second of /proc's utime and stime (USER_HZ: 100 on Linux). */
-    private static final double TICKS_PER_MS = 0.1;
-
     private final Path tasks;
 
     CompilerActivity(long pid) {
@@ -32,17 +29,14 @@ final class CompilerActivity {
         if (!readable()) {
             return 0;
         }
-        long ticks = 0;
+        long ms = 0;
         try (Stream<Path> threads = Files.list(tasks)) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 try {
                     if (!Files.readString(thread.resolve("comm")).contains("CompilerThre")) {
                         continue;
                     }
-                    String stat = Files.readString(thread.resolve("stat"));
-                    // fields after the command's closing parenthesis: state is field 3, utime 14, stime 15
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    ms += ProcStat.cpuMillis(thread.resolve("stat"), false);
                 } catch (IOException | RuntimeException e) {
                     // a compiler thread that ended while it was read
                 }
@@ -50,6 +44,6 @@ final class CompilerActivity {
         } catch (IOException e) {
             return 0;
         }
-        return Math.round(ticks / TICKS_PER_MS);
+        return ms;
     }
 }
