@@ -3,6 +3,8 @@ package dev.aiwebhook.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,12 +26,17 @@ final class CompilerActivity {
         return Files.isDirectory(tasks);
     }
 
-    /** CPU time of the compiler threads so far, in ms (a thread that ended meanwhile is not counted). */
-    long cpuMillis() {
-        if (!readable()) {
-            return 0;
-        }
+    /**
+     * CPU time of the compiler threads alive now, in ms, and their thread ids. A thread that ended
+     * meanwhile is not counted: the JDK removes idle compiler threads on machines with more cores,
+     * so a difference between two readings means something only if {@link Reading#sameThreadsAs}.
+     */
+    Reading read() {
         long ms = 0;
+        Set<String> ids = new HashSet<>();
+        if (!readable()) {
+            return new Reading(0, ids);
+        }
         try (Stream<Path> threads = Files.list(tasks)) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 try {
@@ -37,13 +44,23 @@ final class CompilerActivity {
                         continue;
                     }
                     ms += ProcStat.cpuMillis(thread.resolve("stat"), false);
+                    ids.add(thread.getFileName().toString());
                 } catch (IOException | RuntimeException e) {
                     // a compiler thread that ended while it was read
                 }
             }
         } catch (IOException e) {
-            return 0;
+            return new Reading(0, Set.of());
         }
-        return ms;
+        return new Reading(ms, ids);
+    }
+
+    /** The compiler threads' CPU time so far (ms) and which threads they were. */
+    record Reading(long cpuMillis, Set<String> threads) {
+
+        /** Whether every compiler thread of {@code earlier} is still here (none ended between the two). */
+        boolean sameThreadsAs(Reading earlier) {
+            return threads.containsAll(earlier.threads);
+        }
     }
 }
