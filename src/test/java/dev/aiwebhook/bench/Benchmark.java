@@ -316,7 +316,12 @@ public final class Benchmark {
             }
         });
         data.put("relay_warm_up_refused", refused.get());
+        if (refused.get() > 0) {
+            System.out.printf("WARNING relay alone: %,d warm-up webhooks refused%n", refused.get());
+        }
         long before = count("SELECT count(*) FROM relay_webhooks");
+        // the warm-up's webhooks stay queued (no worker): the table the measured rounds write to
+        data.put("relay_rows_before_rounds", before);
         int count = full ? 20000 : 1500;
         String name = "async intake (202), 16 clients, relay alone (APP_ROLE=relay)";
         AtomicLong accepted = new AtomicLong();
