@@ -245,7 +245,7 @@ public final class Benchmark {
      * Sends {@code call(0), call(1), …} from {@code clients} threads in rounds of
      * {@value #WARM_ROUND_MS} ms (the first one also at least 960 requests, 3,600 at full scale)
      * until the app's JIT compiler threads used under {@value #QUIET_COMPILER_SHARE} of a core in
-     * {@value #QUIET_ROUNDS} rounds in a row, or 30 s (180 s at full scale) have passed. Rounds of
+     * {@value #QUIET_ROUNDS} rounds in a row, or 20 s (180 s at full scale) have passed. Rounds of
      * a fixed time, because /proc counts CPU in 10 ms ticks: a round of 600 requests from 16
      * clients lasted about 0.15 s on the relay, where one tick was already 6.7 % of a core. What it
      * took goes into the results' data, each key starting with {@code prefix};
@@ -253,7 +253,7 @@ public final class Benchmark {
      */
     private void warmUntilQuiet(String prefix, int clients, WarmCall call) throws Exception {
         int minimum = full ? 3600 : 960;
-        long cap = TimeUnit.SECONDS.toNanos(full ? 180 : 30);
+        long cap = TimeUnit.SECONDS.toNanos(full ? 180 : 20);
         long start = System.nanoTime();
         List<Double> shares = new ArrayList<>();
         AtomicInteger next = new AtomicInteger();
