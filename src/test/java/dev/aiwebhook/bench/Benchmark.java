@@ -720,6 +720,12 @@ public final class Benchmark {
         baseline.forEach((k, v) -> System.out.printf("baseline %-45s %s%n", k, v));
         data.forEach((k, v) -> System.out.printf("data     %-45s %s%n", k, v));
         settings.forEach((k, v) -> System.out.printf("setting  %-45s %s%n", k, v));
+        for (String prefix : List.of("", "relay_")) {
+            if (Boolean.FALSE.equals(data.get(prefix + "warm_up_quiet"))) {
+                System.out.printf("NOTE: the %s's JIT compiler was still at work when its warm-up cap ended it: its rows"
+                        + " measure part of the JIT's warm-up (BENCH_SCALE=full waits longer)%n", prefix.isEmpty() ? "app" : "relay");
+            }
+        }
     }
 
     private static void check(boolean ok, String message) {
