@@ -259,12 +259,12 @@ public final class Benchmark {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();
         int quietRounds = 0;
-        while (true) {
-            CompilerActivity.Reading before = compiler.read();
-            long t0 = System.nanoTime();
-            long until = t0 + TimeUnit.MILLISECONDS.toNanos(WARM_ROUND_MS);
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            try {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            while (true) {
+                CompilerActivity.Reading before = compiler.read();
+                long t0 = System.nanoTime();
+                long until = t0 + TimeUnit.MILLISECONDS.toNanos(WARM_ROUND_MS);
                 List<Future<Void>> fs = new ArrayList<>();
                 for (int c = 0; c < clients; c++) {
                     fs.add(pool.submit(() -> {
@@ -279,19 +279,19 @@ public final class Benchmark {
                 for (Future<Void> f : fs) {
                     f.get();
                 }
-            } finally {
-                pool.shutdown();
+                CompilerActivity.Reading after = compiler.read();
+                double share = (after.cpuMillis() - before.cpuMillis()) / ((System.nanoTime() - t0) / 1e6);
+                boolean sameThreads = after.sameThreadsAs(before);
+                quietRounds = share < QUIET_COMPILER_SHARE && sameThreads ? quietRounds + 1 : 0;
+                shares.add(Math.round(share * 1000) / 1000.0);
+                System.out.printf("warm-up: %,d requests, JIT compiler threads %.1f %% of a core in the last round%s%n",
+                        sent.get(), share * 100, sameThreads ? "" : " (a compiler thread ended: not counted quiet)");
+                if (!compiler.readable() || quietRounds >= QUIET_ROUNDS || System.nanoTime() - start > cap) {
+                    break;
+                }
             }
-            CompilerActivity.Reading after = compiler.read();
-            double share = (after.cpuMillis() - before.cpuMillis()) / ((System.nanoTime() - t0) / 1e6);
-            boolean quiet = share < QUIET_COMPILER_SHARE && after.sameThreadsAs(before);
-            quietRounds = quiet ? quietRounds + 1 : 0;
-            shares.add(Math.round(share * 1000) / 1000.0);
-            System.out.printf("warm-up: %,d requests, JIT compiler threads %.1f %% of a core in the last round%s%n",
-                    sent.get(), share * 100, after.sameThreadsAs(before) ? "" : " (a compiler thread ended: not counted quiet)");
-            if (!compiler.readable() || quietRounds >= QUIET_ROUNDS || System.nanoTime() - start > cap) {
-                break;
-            }
+        } finally {
+            pool.shutdown();
         }
         data.put(prefix + "warm_up_requests", sent.get());
         data.put(prefix + "warm_up_s", round((System.nanoTime() - start) / 1e9));
