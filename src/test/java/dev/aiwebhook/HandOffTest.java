@@ -39,17 +39,21 @@ class HandOffTest extends AppTestSupport {
         });
         assertThat(done.status()).as(done.toString()).isEqualTo(200);
         assertThat(done.data().path("key").asText()).isEqualTo(key);
+        String id = done.body().path("id").asText();
         var row = db.queryForMap("""
                 SELECT w.status, w.attempts, w.lease_owner, w.result->>'status' AS result,
-                       w.received_at = w.completed_at AND w.completed_at = p.processed_at AS one_transaction
-                FROM relay_webhooks w JOIN worker_processed p ON p.webhook_id = w.id WHERE w.id = ?""",
-                done.body().path("id").asText());
+                       w.received_at = w.completed_at AND w.completed_at = m.created_at AS one_transaction
+                FROM relay_webhooks w JOIN memories m ON m.session_id = ? AND m.key = ? WHERE w.id = ?""",
+                s, key, id);
         assertThat(row.get("status")).isEqualTo("completed");
         assertThat(row.get("attempts")).isEqualTo(1);
         assertThat(row.get("lease_owner")).isNull();
         assertThat(row.get("result")).isEqualTo("success");
-        // now() is the transaction's start: the row was inserted, applied and completed by one transaction
+        // now() is the transaction's start: the row was inserted and completed by the transaction
+        // that stored the memory
         assertThat(row.get("one_transaction")).isEqualTo(true);
+        // born finished, it is never claimed: no exactly-once marker is written for it
+        assertThat(count("SELECT count(*) FROM worker_processed WHERE webhook_id = ?", id)).isZero();
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ? AND key = ?", s, key)).isEqualTo(1);
     }
 
