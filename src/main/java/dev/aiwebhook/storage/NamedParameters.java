@@ -36,6 +36,13 @@ final class NamedParameters extends DefaultSqlPrepareStatementStrategy {
     /** camel-sql's plain named parameter ({@code :#name}, written {@code :?name} by then). */
     private static final Pattern NAME = Pattern.compile("\\:\\?(\\w+)");
 
+    /**
+     * Statements kept, at most: the app's are its SQL files (about a hundred); a statement built
+     * per call (camel-sql's CamelSqlQuery header, say) would otherwise grow the maps without end.
+     * Past this, a new statement is prepared camel-sql's way each time, as before.
+     */
+    static final int MAX_STATEMENTS = 512;
+
     private final Map<String, String> prepared = new ConcurrentHashMap<>();
     /** Per statement, its parameters' names in order; none when camel-sql's own way must run. */
     private final Map<String, List<String>> names = new ConcurrentHashMap<>();
@@ -49,7 +56,9 @@ final class NamedParameters extends DefaultSqlPrepareStatementStrategy {
         String answer = prepared.get(key);
         if (answer == null) {
             answer = super.prepareQuery(query, allowNamedParameters, exchange);
-            prepared.put(key, answer);
+            if (prepared.size() < MAX_STATEMENTS) {
+                prepared.put(key, answer);
+            }
         }
         return answer;
     }
@@ -66,7 +75,13 @@ final class NamedParameters extends DefaultSqlPrepareStatementStrategy {
                 body = map;
             }
         }
-        List<String> params = names.computeIfAbsent(query, NamedParameters::plainNames);
+        List<String> params = names.get(query);
+        if (params == null) {
+            params = plainNames(query);
+            if (names.size() < MAX_STATEMENTS) {
+                names.put(query, params);
+            }
+        }
         if (params.isEmpty()) {
             return super.createPopulateIterator(query, preparedQuery, expectedParams, exchange, body);
         }
@@ -88,6 +103,11 @@ final class NamedParameters extends DefaultSqlPrepareStatementStrategy {
             }
         }
         return values.iterator();
+    }
+
+    /** How many statements are kept (prepared texts, parameter names): for tests. */
+    int statementsKept() {
+        return Math.max(prepared.size(), names.size());
     }
 
     /**

@@ -84,6 +84,22 @@ class NamedParametersTest {
     }
 
     @Test
+    void statementsBuiltPerCallAreNotKeptWithoutEndAndStillBindRight() throws Exception {
+        NamedParameters ours = new NamedParameters();
+        Map<String, Object> body = Map.of("a", 1);
+        int statements = NamedParameters.MAX_STATEMENTS + 100;
+        for (int i = 0; i < statements; i++) {
+            // a statement of its own each time, as a CamelSqlQuery header could give
+            String query = "SELECT :?a, " + i + ", :?b";
+            String prepared = ours.prepareQuery(query, true, exchange(body));
+            assertThat(prepared).isEqualTo("SELECT ?, " + i + ", ?");
+            assertThat(values(ours.createPopulateIterator(query, prepared, 2, exchange(body), body)))
+                    .containsExactly(1, "from a header");
+        }
+        assertThat(ours.statementsKept()).isEqualTo(NamedParameters.MAX_STATEMENTS);
+    }
+
+    @Test
     void inListsAndExpressionsAreLeftToCamelSql() {
         assertThat(NamedParameters.plainNames("SELECT * FROM t WHERE id IN (:?in:ids) AND x = :?x")).isEmpty();
         assertThat(NamedParameters.plainNames("SELECT * FROM t WHERE x = :?${header.x}")).isEmpty();
