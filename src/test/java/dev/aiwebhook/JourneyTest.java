@@ -28,6 +28,11 @@ class JourneyTest extends AppTestSupport {
                 "content", Map.of("decision", "Store trips in PostgreSQL", "rationale", "We already run it"),
                 "tags", List.of("backend")));
         assertThat(decision.status()).as(decision.toString()).isEqualTo(200);
+        // the message names the memory's type and session (the route reads them as variables)
+        assertThat(decision.body().path("message").asText()).isEqualTo("Stored the decision in session '" + s + "'.");
+        var nowhere = client.command("store_memory", s + "-gone", Map.of("type", "idea", "content", "x"));
+        assertThat(nowhere.body().path("message").asText())
+                .isEqualTo("No session '" + s + "-gone'; create it with create_session first.");
         var action = client.command("store_memory", s, Map.of("type", "action_item",
                 "content", "Draft the emissions table"));
         assertThat(action.data().path("key").asText()).isEqualTo("action_item_1");

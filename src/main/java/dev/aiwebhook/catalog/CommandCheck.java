@@ -2,7 +2,9 @@ package dev.aiwebhook.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.InvalidPayloadException;
 import org.springframework.stereotype.Component;
 
 import dev.aiwebhook.commands.CommandException;
@@ -16,10 +18,25 @@ import dev.aiwebhook.commands.UnknownCommandException;
 @Component("commandCheck")
 public class CommandCheck {
 
+    /** The header dispatch sends the command to. */
+    public static final String ROUTE_HEADER = "commandRoute";
+
     private final CommandCatalog catalog;
 
     public CommandCheck(CommandCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /**
+     * Checks the command on the exchange and sets {@link #ROUTE_HEADER}, the body left as it is.
+     * Dispatch calls this as a bean step: a {@code setHeader} with a method expression has Camel
+     * copy the whole exchange for each call (2.4 % of the app's CPU samples per sync
+     * store_memory, JFR, session 20).
+     */
+    public void route(Exchange exchange) throws InvalidPayloadException {
+        var message = exchange.getMessage();
+        message.setHeader(ROUTE_HEADER, check(message.getMandatoryBody(JsonNode.class),
+                message.getHeader("webhookType", String.class), message.getHeader("command", String.class)));
     }
 
     public String check(@Body JsonNode envelope, @Header("webhookType") String webhookType,

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,16 +55,26 @@ public class CommandInput {
         return p;
     }
 
-    public Map<String, Object> storeMemory(@Body JsonNode envelope) {
+    /**
+     * store_memory's parameters; its session and type also as the exchange variables
+     * {@code memorySession} and {@code memoryType}, for the route's messages: {@code ${body[type]}}
+     * in a simple expression is an OGNL call, which copies the exchange and matches its index
+     * with a regular expression each time (6.9 % of the app's CPU samples per sync store_memory,
+     * JFR, session 20).
+     */
+    public Map<String, Object> storeMemory(@Body JsonNode envelope, Exchange exchange) {
         DataFields data = DataFields.of(envelope);
         Map<String, Object> p = new HashMap<>();
-        p.put("session_id", SessionIds.required(envelope));
-        String type = data.requiredText("type", 40).toLowerCase(Locale.ROOT);
-        p.put("type", MemoryTypes.check("data.type", type));
+        String session = SessionIds.required(envelope);
+        p.put("session_id", session);
+        String type = MemoryTypes.check("data.type", data.requiredText("type", 40).toLowerCase(Locale.ROOT));
+        p.put("type", type);
         String key = data.optionalId("key", MAX_ID);
         p.put("key", key == null ? "" : key);
         p.put("content", data.requiredContent("content"));
         p.put("tags", data.stringList("tags", 50, 100));
+        exchange.setVariable("memorySession", session);
+        exchange.setVariable("memoryType", type);
         return p;
     }
 
