@@ -219,14 +219,14 @@ class TaskCommandTest extends AppTestSupport {
 
     /**
      * Completed, and inserted, applied and completed by one transaction (false when not completed):
-     * stored finished by the transaction that ran it, so without the exactly-once marker a
-     * delivered webhook gets (its first statement: sql/worker/begin_delivery.sql).
+     * the relay row and the task's row carry that transaction's now(), and there is no
+     * exactly-once marker, which only a delivered webhook gets (sql/worker/begin_delivery.sql).
      */
     private boolean storedByOneTransaction(TestClient.Reply reply) {
         return Boolean.TRUE.equals(db.queryForList("""
-                SELECT w.received_at = w.completed_at
+                SELECT w.received_at = w.completed_at AND t.created_at = w.completed_at
                        AND NOT EXISTS (SELECT 1 FROM worker_processed p WHERE p.webhook_id = w.id)
-                FROM relay_webhooks w
+                FROM relay_webhooks w JOIN tasks t ON t.task_id = w.result->'data'->>'task_id'
                 WHERE w.id = ? AND w.status = 'completed'""", Boolean.class, reply.body().path("id").asText())
                 .stream().findFirst().orElse(false));
     }
