@@ -1,9 +1,7 @@
 package dev.aiwebhook.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.apache.camel.InvalidPayloadException;
 import org.springframework.stereotype.Component;
 
@@ -12,7 +10,7 @@ import dev.aiwebhook.commands.UnknownCommandException;
 
 /**
  * The worker's first step for every command, batch elements included: the command must be in
- * the catalog, and its data must match the catalog's schema. Answers the route that carries
+ * the catalog, and its data must match the catalog's schema. Names the route that carries
  * the command out ({@code direct:<name>}), so adding a command needs no change to dispatch.
  */
 @Component("commandCheck")
@@ -39,8 +37,7 @@ public class CommandCheck {
                 message.getHeader("webhookType", String.class), message.getHeader("command", String.class)));
     }
 
-    public String check(@Body JsonNode envelope, @Header("webhookType") String webhookType,
-                        @Header("command") String command) {
+    private String check(JsonNode envelope, String webhookType, String command) {
         String type = webhookType == null ? CommandCatalog.SESSION_COMMAND : webhookType;
         String name = CommandCatalog.TASK_COMMAND.equals(type) ? CommandCatalog.TASK_COMMAND : command;
         CatalogCommand found = catalog.find(type, name == null ? "" : name)
