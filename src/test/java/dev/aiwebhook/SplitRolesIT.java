@@ -119,6 +119,60 @@ class SplitRolesIT {
                 .as("each delivered once").isEqualTo(1);
     }
 
+    /**
+     * The relay writes webhooks that arrive together in one commit (relay/IntakeBatches): 16
+     * senders at once, 40 Idempotency-Keys sent four times each among 40 webhooks without one.
+     * Every webhook acknowledged is stored; each key is stored once, and its four replies carry
+     * the same id.
+     */
+    @Test
+    void webhooksSentTogetherAreEachStoredAndEachKeyOnce() throws Exception {
+        AppProcess relay = apps.add(AppProcess.relay("together-relay")).start();
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            for (int copy = 0; copy < 4; copy++) {
+                keys.add("together-" + k);
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            keys.add(null);
+        }
+        java.util.Collections.shuffle(keys, new java.util.Random(7));
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        Map<String, Set<String>> idsByKey = new java.util.HashMap<>();
+        Set<String> unkeyed = new HashSet<>();
+        try {
+            List<Future<TestClient.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                String body = TestClient.json(Map.of("type", "collaborative_session_command",
+                        "command", "create_session", "session_id", "together-" + i, "data", Map.of("title", "t")));
+                replies.add(senders.submit(() -> relay.client().post("/webhook", body, key == null ? AUTH
+                        : Map.of("X-API-Key", TestClient.API_KEY, "Idempotency-Key", key))));
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                TestClient.Reply reply = replies.get(i).get();
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+                String id = reply.body().path("id").asText();
+                if (keys.get(i) == null) {
+                    unkeyed.add(id);
+                } else {
+                    idsByKey.computeIfAbsent(keys.get(i), k -> new HashSet<>()).add(id);
+                }
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+
+        assertThat(idsByKey).hasSize(40).allSatisfy((key, ids) -> assertThat(ids).as(key).hasSize(1));
+        assertThat(unkeyed).hasSize(40);
+        Set<String> acknowledged = new HashSet<>(unkeyed);
+        idsByKey.values().forEach(acknowledged::addAll);
+        JdbcTemplate db = relay.database();
+        assertThat(db.queryForList("SELECT id FROM relay_webhooks WHERE status = 'queued' AND payload->>'session_id' LIKE 'together-%'",
+                String.class)).containsExactlyInAnyOrderElementsOf(acknowledged);
+    }
+
     /** {@code count} async create_session webhooks, 8 at a time; their ids, all acknowledged with 202. */
     private static List<String> sendSessions(TestClient client, String prefix, int count) throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(8);

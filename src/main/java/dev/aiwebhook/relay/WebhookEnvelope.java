@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * What the relay checks before it queues a webhook (SPEC §3): a JSON object, a known
  * {@code type}, a {@code command} on session commands, one {@code session_id}, text that
- * PostgreSQL can store. Returns the parameters of {@code sql/relay/enqueue.sql}.
+ * PostgreSQL can store. Returns the parameters of {@code sql/relay/enqueue_batch.sql}'s
+ * webhooks (relay/IntakeBatches).
  */
 @Component("webhookEnvelope")
 public class WebhookEnvelope {

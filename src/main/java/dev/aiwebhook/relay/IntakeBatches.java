@@ -1,0 +1,182 @@
+package dev.aiwebhook.relay;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Queues accepted webhooks in groups: one INSERT and one commit for every webhook that arrived
+ * while the previous group was being written ({@code sql/relay/enqueue_batch.sql}). Each caller
+ * returns only once its own webhook is committed, so a 202 still means stored. Alone, a webhook
+ * is written at once, as before; under load the groups grow by themselves (group commit).
+ * PostgreSQL's CPU per queued webhook, 16 writers on plain JDBC: 0.173 ms one commit each,
+ * 0.031 ms in groups of about 13 (README, nineteenth round).
+ *
+ * <p>The caller that finds nobody writing writes the queue, its own webhook and everyone's queued
+ * behind it (at most {@value #MAX_GROUP}); the others wait for their result. When it has written,
+ * it wakes the first webhook still queued, whose caller writes the next group. If a group's
+ * statement fails, each of its webhooks is written alone, so one that PostgreSQL refuses fails
+ * only its own request.
+ */
+@Component("intakeBatches")
+public class IntakeBatches {
+
+    /** Webhooks written by one statement at most. */
+    static final int MAX_GROUP = 64;
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final String sql;
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writing = new ReentrantLock();
+
+    public IntakeBatches(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        try {
+            this.sql = new ClassPathResource("sql/relay/enqueue_batch.sql").getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Queues the webhook of {@code params} (WebhookEnvelope.accept: id, client_id,
+     * idempotency_key, payload) and sets the header {@code webhook}, as the other ways of storing a
+     * webhook in the intake route do: its id, status and created, or null when its Idempotency-Key was seen before.
+     */
+    public void enqueue(@Body Map<String, Object> params, Exchange exchange) {
+        exchange.getMessage().setHeader("webhook", store(params));
+    }
+
+    /** The webhook's stored row (id, status, created), or null for a repeated Idempotency-Key. */
+    Map<String, Object> store(Map<String, Object> params) {
+        Pending mine = new Pending(params, Thread.currentThread());
+        queue.add(mine);
+        boolean interrupted = false;
+        while (!mine.done) {
+            if (writing.tryLock()) {
+                try {
+                    if (!mine.done) {
+                        write(drain());
+                    }
+                } finally {
+                    writing.unlock();
+                }
+                Pending next = queue.peek();   // queued while this group was written: its caller writes next
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
+            } else {
+                LockSupport.park(this);   // until written, or woken to write the next group
+                // its webhook may be written yet: it waits for the outcome, and keeps the interrupt
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.row;
+    }
+
+    private List<Pending> drain() {
+        List<Pending> group = new ArrayList<>();
+        Pending p;
+        while (group.size() < MAX_GROUP && (p = queue.poll()) != null) {
+            group.add(p);
+        }
+        return group;
+    }
+
+    private void write(List<Pending> group) {
+        try {
+            Map<String, Map<String, Object>> rows = insert(group);
+            for (Pending p : group) {
+                p.finish(rows.get((String) p.params.get("id")), null);
+            }
+        } catch (RuntimeException groupFailed) {
+            if (group.size() == 1) {
+                group.get(0).finish(null, groupFailed);
+                return;
+            }
+            for (Pending p : group) {   // each alone: only a webhook PostgreSQL refuses fails
+                try {
+                    p.finish(insert(List.of(p)).get((String) p.params.get("id")), null);
+                } catch (RuntimeException e) {
+                    p.finish(null, e);
+                }
+            }
+        } finally {
+            for (Pending p : group) {   // an Error on the way: no caller is left waiting for nobody
+                if (!p.done) {
+                    String id = (String) p.params.get("id");
+                    p.finish(null, new UnconfirmedWebhook(id, new IllegalStateException("its group's write did not end")));
+                }
+            }
+        }
+    }
+
+    private Map<String, Map<String, Object>> insert(List<Pending> group) {
+        int n = group.size();
+        String[] ids = new String[n];
+        String[] clients = new String[n];
+        String[] keys = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> p = group.get(i).params;
+            ids[i] = (String) p.get("id");
+            clients[i] = (String) p.get("client_id");
+            keys[i] = (String) p.get("idempotency_key");
+            payloads[i] = (String) p.get("payload");
+        }
+        Map<String, Object> args = Map.of("ids", ids, "client_ids", clients, "idempotency_keys", keys,
+                "payloads", payloads);
+        Map<String, Map<String, Object>> rows = new HashMap<>();
+        jdbc.query(sql, args, rs -> {
+            Map<String, Object> row = new HashMap<>();
+            row.put("id", rs.getString("id"));
+            row.put("status", rs.getString("status"));
+            row.put("created", true);
+            rows.put(rs.getString("id"), row);
+        });
+        return rows;
+    }
+
+    /** One caller's webhook, until its group is written. */
+    private static final class Pending {
+        final Map<String, Object> params;
+        final Thread caller;
+        volatile boolean done;
+        Map<String, Object> row;
+        RuntimeException failure;
+
+        Pending(Map<String, Object> params, Thread caller) {
+            this.params = params;
+            this.caller = caller;
+        }
+
+        /** Row and failure are written before done (volatile), so the caller reads them after it. */
+        void finish(Map<String, Object> row, RuntimeException failure) {
+            this.row = row;
+            this.failure = failure;
+            this.done = true;
+            if (caller != Thread.currentThread()) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+}
