@@ -3,6 +3,7 @@ package dev.aiwebhook.relay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -27,9 +30,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The caller that finds nobody writing writes the queue, its own webhook and everyone's queued
  * behind it (at most {@value #MAX_GROUP}); the others wait for their result. When it has written,
- * it wakes the first webhook still queued, whose caller writes the next group. If a group's
- * statement fails, each of its webhooks is written alone, so one that PostgreSQL refuses fails
- * only its own request.
+ * it wakes the first webhook still queued, whose caller writes the next group. If PostgreSQL
+ * refuses a value in a group, each of its webhooks is written alone, so the one refused fails
+ * only its own request; any other failure is every caller's at once ({@link #outcome}).
  */
 @Component("intakeBatches")
 public class IntakeBatches {
@@ -73,10 +76,10 @@ public class IntakeBatches {
                     }
                 } finally {
                     writing.unlock();
-                }
-                Pending next = queue.peek();   // queued while this group was written: its caller writes next
-                if (next != null) {
-                    LockSupport.unpark(next.caller);
+                    Pending next = queue.peek();   // queued while this group was written: its caller writes next
+                    if (next != null) {
+                        LockSupport.unpark(next.caller);
+                    }
                 }
             } else {
                 LockSupport.park(this);   // until written, or woken to write the next group
@@ -109,15 +112,23 @@ public class IntakeBatches {
                 p.finish(rows.get((String) p.params.get("id")), null);
             }
         } catch (RuntimeException groupFailed) {
-            if (group.size() == 1) {
-                group.get(0).finish(null, groupFailed);
+            if (outcome(groupFailed) != Outcome.REFUSED_ROW || group.size() == 1) {
+                group.forEach(p -> fail(p, groupFailed));
                 return;
             }
+            RuntimeException stop = null;
             for (Pending p : group) {   // each alone: only a webhook PostgreSQL refuses fails
+                if (stop != null) {
+                    fail(p, stop);
+                    continue;
+                }
                 try {
                     p.finish(insert(List.of(p)).get((String) p.params.get("id")), null);
                 } catch (RuntimeException e) {
-                    p.finish(null, e);
+                    fail(p, e);
+                    if (outcome(e) != Outcome.REFUSED_ROW) {
+                        stop = e;   // not this webhook's value: the rest are not tried, one by one, in vain
+                    }
                 }
             }
         } finally {
@@ -128,6 +139,35 @@ public class IntakeBatches {
                 }
             }
         }
+    }
+
+    private static void fail(Pending p, RuntimeException e) {
+        p.finish(null, outcome(e) == Outcome.MAY_HAVE_COMMITTED ? new UnconfirmedWebhook((String) p.params.get("id"), e) : e);
+    }
+
+    /** What a group's failed statement says about its webhooks. */
+    enum Outcome {
+        /** PostgreSQL refused a value (SQLSTATE class 22 or 23): written one by one, to find which. */
+        REFUSED_ROW,
+        /** The connection failed once the statement was sent (class 08): it may have committed. */
+        MAY_HAVE_COMMITTED,
+        /** Nothing was stored (no connection, say): every caller gets the same error, at once. */
+        NOT_STORED
+    }
+
+    static Outcome outcome(RuntimeException e) {
+        if (e instanceof DataIntegrityViolationException) {
+            return Outcome.REFUSED_ROW;
+        }
+        if (e instanceof CannotGetJdbcConnectionException) {
+            return Outcome.NOT_STORED;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return Outcome.MAY_HAVE_COMMITTED;
+            }
+        }
+        return Outcome.NOT_STORED;
     }
 
     private Map<String, Map<String, Object>> insert(List<Pending> group) {

@@ -2,6 +2,8 @@ package dev.aiwebhook.relay;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -168,5 +174,18 @@ class IntakeBatchesTest {
         }
         assertThat(db.queryForObject("SELECT count(*) FROM relay_webhooks WHERE id = ?", Integer.class,
                 others.get(1).get("id"))).as("the refused one").isZero();
+    }
+
+    @Test
+    void onlyARefusedValueIsWrittenOneByOneAndALostConnectionMayHaveCommitted() {
+        assertThat(IntakeBatches.outcome(new DataIntegrityViolationException("invalid input syntax for type json")))
+                .isEqualTo(IntakeBatches.Outcome.REFUSED_ROW);
+        assertThat(IntakeBatches.outcome(new CannotGetJdbcConnectionException("pool timeout",
+                new SQLTransientConnectionException("Connection is not available")))).isEqualTo(IntakeBatches.Outcome.NOT_STORED);
+        assertThat(IntakeBatches.outcome(new DataAccessResourceFailureException("I/O error",
+                new SQLException("An I/O error occurred while sending to the backend.", "08006"))))
+                .isEqualTo(IntakeBatches.Outcome.MAY_HAVE_COMMITTED);
+        assertThat(IntakeBatches.outcome(new BadSqlGrammarException("enqueue", "INSERT", new SQLException("syntax", "42601"))))
+                .isEqualTo(IntakeBatches.Outcome.NOT_STORED);
     }
 }
