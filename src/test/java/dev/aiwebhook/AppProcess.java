@@ -280,7 +280,7 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return "---- " + log + " (last " + lines + " lines)\n"

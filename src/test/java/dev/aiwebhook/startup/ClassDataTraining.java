@@ -22,8 +22,8 @@ import dev.aiwebhook.TestClient;
  * maps them instead of loading and verifying each class from its jar.
  *
  * <p>The archive is only valid for this JVM and these very jar files; a JVM that finds it does not
- * match ignores it (with a warning) and starts the slow way. The build fails if no archive was
- * written.
+ * match ignores it (with a warning) and starts the slow way. A run that writes no archive is
+ * repeated once; the build fails if the second writes none either.
  */
 public final class ClassDataTraining {
 
@@ -37,8 +37,29 @@ public final class ClassDataTraining {
     public static void main(String[] args) throws Exception {
         Path archive = AppProcess.CLASS_DATA_ARCHIVE.toAbsolutePath();
         Path written = archive.resolveSibling(archive.getFileName() + ".new");
-        Files.deleteIfExists(written);
         long t0 = System.nanoTime();
+        int answered = train(written);
+        if (answered < 0) {
+            // Java 17's dump at exit crashed once here (SIGSEGV in the VM thread, in
+            // SystemDictionaryShared::check_excluded_classes; README, nineteenth round): a second
+            // run, on a fresh database, before the build is failed for it
+            System.out.println("The training run wrote no class data archive (its log is above); once more.");
+            answered = train(written);
+        }
+        if (answered < 0) {
+            throw new IllegalStateException("The training run wrote no class data archive at " + written + ", twice");
+        }
+        Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf("Class data archive: %s (%d MB), %d requests answered, %.1f s%n", archive,
+                Files.size(archive) >> 20, answered, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * One training run writing its archive to {@code written}: the number of requests answered,
+     * or -1 when the JVM wrote no archive as it exited (the end of its log is printed).
+     */
+    private static int train(Path written) throws Exception {
+        Files.deleteIfExists(written);
         try (AppProcess app = AppProcess.allInOne("class-data-training")
                 .fromLayout(List.of("-XX:ArchiveClassesAtExit=" + written))) {
             app.with("TASKS_ROOTS", Path.of("").toAbsolutePath().toString());
@@ -57,11 +78,10 @@ public final class ClassDataTraining {
             }
             app.stop();
             if (!Files.isRegularFile(written) || Files.size(written) == 0) {
-                throw new IllegalStateException("The training run wrote no class data archive at " + written);
+                System.out.println(app.logTail(40));
+                return -1;
             }
-            Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            System.out.printf("Class data archive: %s (%d MB), %d requests answered, %.1f s%n", archive,
-                    Files.size(archive) >> 20, answered, (System.nanoTime() - t0) / 1e9);
+            return answered;
         }
     }
 
