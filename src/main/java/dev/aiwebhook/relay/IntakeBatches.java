@@ -70,14 +70,21 @@ public class IntakeBatches {
         boolean interrupted = false;
         while (!mine.done) {
             if (writing.tryLock()) {
+                boolean wrote = false;
                 try {
                     if (!mine.done) {
                         write(drain());
                     }
+                    wrote = true;
                 } finally {
+                    if (!wrote && !mine.done) {
+                        // an Error, and this caller's webhook was not in the group (64 were queued
+                        // before it): it leaves the queue unwritten, as its caller gets the Error
+                        queue.remove(mine);
+                    }
                     writing.unlock();
                     Pending next = queue.peek();   // queued while this group was written: its caller writes next
-                    if (next != null) {
+                    if (next != null && next.caller != Thread.currentThread()) {
                         LockSupport.unpark(next.caller);
                     }
                 }

@@ -127,7 +127,7 @@ public class RelayReplies {
     /** A sync session command whose transaction failed as it ended: it may have been stored. */
     public void unconfirmed(Exchange exchange) throws JsonProcessingException {
         UnconfirmedWebhook e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, UnconfirmedWebhook.class);
-        Throwable cause = e.getCause();
+        Throwable cause = e.reason();
         log.warn("Webhook {}: its transaction failed as it ended ({}); it may have been stored", e.id(),
                 cause == null ? "?" : cause.getClass().getSimpleName());
         Map<String, Object> body = ErrorBodies.map(null, "unavailable", null,

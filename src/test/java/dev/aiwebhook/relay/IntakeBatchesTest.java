@@ -18,7 +18,12 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aiwebhook.AppTest;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +56,8 @@ class IntakeBatchesTest {
     DataSource dataSource;
     @Autowired
     JdbcTemplate db;
+    @Autowired
+    CamelContext camel;
 
     private final ExecutorService callers = Executors.newCachedThreadPool();
 
@@ -187,5 +194,35 @@ class IntakeBatchesTest {
                 .isEqualTo(IntakeBatches.Outcome.MAY_HAVE_COMMITTED);
         assertThat(IntakeBatches.outcome(new BadSqlGrammarException("enqueue", "INSERT", new SQLException("syntax", "42601"))))
                 .isEqualTo(IntakeBatches.Outcome.NOT_STORED);
+    }
+
+    /**
+     * A group that may have committed is answered 503 with each webhook's id and status_url, the
+     * database exception behind it notwithstanding: http-errors has a clause for that exception
+     * too, and Camel would pick it if it were in the cause chain ("nothing was stored").
+     */
+    @Test
+    void aWebhookThatMayHaveBeenStoredIsAnsweredWithItsStatusUrl() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:unconfirmed-probe").routeId("unconfirmed-probe").routeConfigurationId("http-errors")
+                        .process(e -> {
+                            throw new UnconfirmedWebhook("probe-id", new DataAccessResourceFailureException("I/O error",
+                                    new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+                        });
+            }
+        });
+        try {
+            Exchange reply = camel.createProducerTemplate().request("direct:unconfirmed-probe", e -> { });
+            assertThat(reply.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
+            JsonNode body = new ObjectMapper().readTree(reply.getMessage().getBody(String.class));
+            assertThat(body.path("id").asText()).isEqualTo("probe-id");
+            assertThat(body.path("status_url").asText()).isEqualTo("/webhook/probe-id");
+            assertThat(body.path("message").asText()).contains("may have been stored");
+        } finally {
+            camel.getRouteController().stopRoute("unconfirmed-probe");
+            camel.removeRoute("unconfirmed-probe");
+        }
     }
 }
