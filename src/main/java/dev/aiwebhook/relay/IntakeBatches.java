@@ -56,8 +56,9 @@ public class IntakeBatches {
 
     /**
      * Queues the webhook of {@code params} (WebhookEnvelope.accept: id, client_id,
-     * idempotency_key, payload) and sets the header {@code webhook}, as the other ways of storing a
-     * webhook in the intake route do: its id, status and created, or null when its Idempotency-Key was seen before.
+     * idempotency_key, payload) and sets the header {@code webhook}, as the other ways of storing
+     * a webhook in the intake route do: its id, status and created, or null when its
+     * Idempotency-Key was seen before.
      */
     public void enqueue(@Body Map<String, Object> params, Exchange exchange) {
         exchange.getMessage().setHeader("webhook", store(params));
