@@ -3,9 +3,12 @@ package dev.aiwebhook;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -137,9 +140,9 @@ class SplitRolesIT {
         for (int i = 0; i < 40; i++) {
             keys.add(null);
         }
-        java.util.Collections.shuffle(keys, new java.util.Random(7));
+        Collections.shuffle(keys, new Random(7));
         ExecutorService senders = Executors.newFixedThreadPool(16);
-        Map<String, Set<String>> idsByKey = new java.util.HashMap<>();
+        Map<String, Set<String>> idsByKey = new HashMap<>();
         Set<String> unkeyed = new HashSet<>();
         try {
             List<Future<TestClient.Reply>> replies = new ArrayList<>();

@@ -151,11 +151,11 @@ class IntakeBatchesTest {
         }
         assertThat(repeated).as("the second webhook with the same key").isEqualTo(1);
         assertThat(stored).hasSize(8);
-        String ids = "'" + String.join("','", stored) + "'";
-        assertThat(db.queryForObject("SELECT count(*) FROM relay_webhooks WHERE id IN (" + ids + ")", Integer.class))
+        Object ids = stored.toArray(String[]::new);
+        assertThat(db.queryForObject("SELECT count(*) FROM relay_webhooks WHERE id = ANY (?)", Integer.class, ids))
                 .isEqualTo(8);
-        assertThat(db.queryForObject("SELECT count(DISTINCT received_at) FROM relay_webhooks WHERE id IN (" + ids + ")",
-                Integer.class)).as("one transaction wrote them").isEqualTo(1);
+        assertThat(db.queryForObject("SELECT count(DISTINCT received_at) FROM relay_webhooks WHERE id = ANY (?)",
+                Integer.class, ids)).as("one transaction wrote them").isEqualTo(1);
         assertThat(db.queryForObject("SELECT count(*) FROM relay_webhooks WHERE idempotency_key = ?", Integer.class, twice))
                 .isEqualTo(1);
     }
