@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "app.api-key=" + TestClient.API_KEY + "," + TestClient.OTHER_KEY,
         "app.worker-token=" + TestClient.WORKER_TOKEN,
         "app.worker.claim-wait=2s",
+        "app.worker.apply-concurrency=2",
         "server.tomcat.connection-timeout=3s",
         "app.relay.rate-limit-per-minute=0",
         "app.relay.sync-wait-default=20s",

@@ -41,6 +41,8 @@ public record AppProperties(
             String id,
             /** webhooks claimed and processed in parallel by this worker */
             int concurrency,
+            /** session commands applied at once (0: as many as the machine has cores); tasks are not counted */
+            int applyConcurrency,
             /** how long a claim waits at the relay for work (long-poll) */
             Duration claimWait) {
     }

@@ -1,0 +1,71 @@
+package dev.aiwebhook;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.aiwebhook.worker.CommandPermits;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The worker applies at most as many session commands at once as it has permits
+ * ({@code app.worker.apply-concurrency}: 2 in the tests, the machine's cores by default), and a
+ * task never waits for one.
+ */
+class CommandPermitsTest extends AppTestSupport {
+
+    @Autowired
+    CommandPermits permits;
+
+    @Test
+    void noMoreSessionCommandsRunAtOnceThanThePermitsAndTasksDoNotWaitForThem() throws Exception {
+        TaskRepository.ensure();
+        int n = permits.size();
+        assertThat(n).as("the tests' apply-concurrency").isEqualTo(2);
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            sessions.add(newSession("permits-" + i));
+        }
+        List<Connection> locks = new ArrayList<>();
+        try {
+            for (String s : sessions) {
+                locks.add(lockSession(s));
+            }
+            // one async store per session: each would wait for its session's lock held here
+            for (String s : sessions) {
+                var accepted = client.webhook(TestClient.json(Map.of("type", "collaborative_session_command",
+                        "command", "store_memory", "sync", false, "session_id", s,
+                        "data", Map.of("type", "note", "content", "held back"))));
+                assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+            }
+            awaitBackendsWaitingForASession(n);
+            assertThat(permits.available()).isZero();
+            // the third store is claimed (a worker slot is free for it) but not applied: it waits for a permit
+            Thread.sleep(1000);
+            assertThat(awaitBackendsWaitingForASession(n)).hasSize(n);
+
+            var task = client.webhook(TestClient.json(Map.of("type", "task_command", "sync", true,
+                    "data", Map.of("task_id", "t-permits-" + System.nanoTime(), "action_type", "shell",
+                            "params", Map.of("command", List.of("echo", "not held"),
+                                    "working_dir", TaskRepository.REPO.toString(), "timeout", 10)))));
+            assertThat(task.status()).as(task.toString()).isEqualTo(200);
+            assertThat(task.data().path("stdout").asText()).isEqualTo("not held\n");
+        } finally {
+            for (Connection lock : locks) {
+                lock.commit();
+                lock.close();
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(
+                "SELECT count(*) FROM memories WHERE session_id = ANY (?) AND content = '\"held back\"'::jsonb",
+                (Object) sessions.toArray(new String[0])) == n + 1);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> permits.available() == n);
+    }
+}
