@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "app.worker-token=" + TestClient.WORKER_TOKEN,
         "app.worker.claim-wait=2s",
         "app.worker.apply-concurrency=2",
+        "app.worker.apply-wait=20s",
         "server.tomcat.connection-timeout=3s",
         "app.relay.rate-limit-per-minute=0",
         "app.relay.sync-wait-default=20s",

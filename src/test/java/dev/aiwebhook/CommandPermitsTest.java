@@ -1,6 +1,7 @@
 package dev.aiwebhook;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The worker applies at most as many session commands at once as it has permits
  * ({@code app.worker.apply-concurrency}: 2 in the tests, the machine's cores by default), and a
- * task never waits for one.
+ * task never waits for one. (The tests' {@code apply-wait} is 20 s: by default a command goes
+ * ahead without a permit after 1 s, see {@code worker.CommandPermitsBoundsTest}.)
  */
 class CommandPermitsTest extends AppTestSupport {
 
@@ -39,15 +41,19 @@ class CommandPermitsTest extends AppTestSupport {
                 locks.add(lockSession(s));
             }
             // one async store per session: each would wait for its session's lock held here
+            List<String> ids = new ArrayList<>();
             for (String s : sessions) {
                 var accepted = client.webhook(TestClient.json(Map.of("type", "collaborative_session_command",
                         "command", "store_memory", "sync", false, "session_id", s,
                         "data", Map.of("type", "note", "content", "held back"))));
                 assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+                ids.add(accepted.body().path("id").asText());
             }
             awaitBackendsWaitingForASession(n);
             assertThat(permits.available()).isZero();
-            // the third store is claimed (a worker slot is free for it) but not applied: it waits for a permit
+            // every store was handed to the worker, but one waits for a permit, not for its session
+            assertThat(count("SELECT count(*) FROM relay_webhooks WHERE id = ANY (?) AND status = 'processing'",
+                    (Object) ids.toArray(new String[0]))).isEqualTo(n + 1);
             Thread.sleep(1000);
             assertThat(awaitBackendsWaitingForASession(n)).hasSize(n);
 
@@ -59,8 +65,11 @@ class CommandPermitsTest extends AppTestSupport {
             assertThat(task.data().path("stdout").asText()).isEqualTo("not held\n");
         } finally {
             for (Connection lock : locks) {
-                lock.commit();
-                lock.close();
+                try (lock) {
+                    lock.rollback();   // nothing was changed: letting go of the lock is all
+                } catch (SQLException e) {
+                    // closed all the same, and the next lock is let go too
+                }
             }
         }
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(

@@ -43,6 +43,8 @@ public record AppProperties(
             int concurrency,
             /** session commands applied at once (0: as many as the machine has cores); tasks are not counted */
             int applyConcurrency,
+            /** how long a session command waits for one of those before it goes ahead without one */
+            Duration applyWait,
             /** how long a claim waits at the relay for work (long-poll) */
             Duration claimWait) {
     }
