@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The worker applies at most as many session commands at once as it has permits
- * ({@code app.worker.apply-concurrency}: 2 in the tests, twice the machine's cores by default), and a
+ * ({@code app.worker.apply-concurrency}: 2 in the tests, the machine's cores by default), and a
  * task never waits for one. (The tests' {@code apply-wait} is 20 s: by default a command goes
  * ahead without a permit after 1 s, see {@code worker.CommandPermitsBoundsTest}.)
  */

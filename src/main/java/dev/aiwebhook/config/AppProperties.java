@@ -41,7 +41,7 @@ public record AppProperties(
             String id,
             /** webhooks claimed and processed in parallel by this worker */
             int concurrency,
-            /** session commands applied at once (0: twice as many as the machine has cores); tasks are not counted */
+            /** session commands applied at once (0: as many as the machine has cores); tasks are not counted */
             int applyConcurrency,
             /** how long a session command waits for one of those before it goes ahead without one */
             Duration applyWait,

@@ -8,13 +8,13 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * How many session commands the worker applies at once: by default twice as many as the machine
- * has cores ({@code WORKER_APPLY_CONCURRENCY}, 0 = 2 × {@link Runtime#availableProcessors()}:
- * per core, one on the CPU while another waits for PostgreSQL's reply).
+ * How many session commands the worker applies at once: by default as many as the machine has
+ * cores ({@code WORKER_APPLY_CONCURRENCY}, 0 = {@link Runtime#availableProcessors()}).
  * <p>
  * A session command is work for the CPU (the app's and PostgreSQL's, on the same machine by
  * default), mostly not waiting: on two cores, eight applied at once took more CPU per command
- * than two to four, and took the cores from the relay's intake (README, Benchmark, twentieth round). A worker slot ({@link WorkerSlots}) still bounds what
+ * than two, and took the cores from the relay's intake; four, at full scale, gave back most of
+ * what two had won (README, Benchmark, twentieth round). A worker slot ({@link WorkerSlots}) still bounds what
  * is claimed; this bounds only what runs: the transaction that applies the command (route
  * {@code apply-webhook-with-permit}), its wait for the session's lock included, not the report
  * of its result. Tasks do not take a permit: a task mostly waits for its process, and a long
@@ -33,10 +33,10 @@ public class CommandPermits {
     public CommandPermits(AppProperties props) {
         int configured = props.worker().applyConcurrency();
         if (configured < 0) {
-            throw new IllegalArgumentException("WORKER_APPLY_CONCURRENCY must be 0 (twice the machine's cores) or more, not "
+            throw new IllegalArgumentException("WORKER_APPLY_CONCURRENCY must be 0 (the machine's cores) or more, not "
                     + configured);
         }
-        this.size = configured > 0 ? configured : 2 * Runtime.getRuntime().availableProcessors();
+        this.size = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         this.permits = new Semaphore(size);
         this.maxWaitNanos = props.worker().applyWait().toNanos();
     }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The permits' bounds: how many (twice the machine's cores unless configured), who takes one (session
+ * The permits' bounds: how many (the machine's cores unless configured), who takes one (session
  * commands, not tasks), and how long a command waits for one before it goes ahead without.
  */
 class CommandPermitsBoundsTest {
@@ -32,10 +32,10 @@ class CommandPermitsBoundsTest {
     }
 
     @Test
-    void zeroMeansTwiceTheMachinesCoresAndANumberIsKept() {
+    void zeroMeansAsManyAsTheMachineHasCoresAndANumberIsKept() {
         int cores = Runtime.getRuntime().availableProcessors();
-        assertThat(permits(0, Duration.ofSeconds(1)).size()).isEqualTo(2 * cores);
-        assertThat(permits(0, Duration.ofSeconds(1)).available()).isEqualTo(2 * cores);
+        assertThat(permits(0, Duration.ofSeconds(1)).size()).isEqualTo(cores);
+        assertThat(permits(0, Duration.ofSeconds(1)).available()).isEqualTo(cores);
         assertThat(permits(5, Duration.ofSeconds(1)).size()).isEqualTo(5);
         assertThatThrownBy(() -> permits(-1, Duration.ofSeconds(1)))
                 .hasMessageContaining("WORKER_APPLY_CONCURRENCY");
