@@ -2,6 +2,7 @@ package dev.aiwebhook;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,6 @@ import dev.aiwebhook.worker.CommandPermits;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +54,7 @@ class CommandPermitsTest extends AppTestSupport {
             assertThat(count("SELECT count(*) FROM relay_webhooks WHERE id = ANY (?) AND status = 'processing'",
                     (Object) ids.toArray(new String[0]))).isEqualTo(n + 1);
             Thread.sleep(1000);
-            assertThat(awaitBackendsWaitingForASession(n)).hasSize(n);
+            awaitBackendsWaitingForASession(n);   // still exactly n; had the third started, this times out
 
             var task = client.webhook(TestClient.json(Map.of("type", "task_command", "sync", true,
                     "data", Map.of("task_id", "t-permits-" + System.nanoTime(), "action_type", "shell",

@@ -3,6 +3,7 @@ package dev.aiwebhook.worker;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.config.AppProperties;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -50,7 +51,7 @@ public class CommandPermits {
      * The bound is for throughput, not safety.
      */
     public void enter(Exchange exchange) throws InterruptedException {
-        if ("collaborative_session_command".equals(exchange.getMessage().getHeader("webhookType"))
+        if (CommandCatalog.SESSION_COMMAND.equals(exchange.getMessage().getHeader("webhookType"))
                 && permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
             exchange.setProperty(HELD, true);
         }

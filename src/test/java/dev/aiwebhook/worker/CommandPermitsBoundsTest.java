@@ -2,12 +2,14 @@ package dev.aiwebhook.worker;
 
 import java.time.Duration;
 
+import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.config.AppProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,10 +46,10 @@ class CommandPermitsBoundsTest {
     @Test
     void sessionCommandsTakeOneTasksNone() throws Exception {
         CommandPermits permits = permits(2, Duration.ofSeconds(1));
-        Exchange task = webhook("task_command");
+        Exchange task = webhook(CommandCatalog.TASK_COMMAND);
         permits.enter(task);
         assertThat(permits.available()).isEqualTo(2);
-        Exchange command = webhook("collaborative_session_command");
+        Exchange command = webhook(CommandCatalog.SESSION_COMMAND);
         permits.enter(command);
         assertThat(permits.available()).isEqualTo(1);
         permits.leave(task);
@@ -58,11 +60,12 @@ class CommandPermitsBoundsTest {
     }
 
     @Test
+    @Timeout(10)   // a command that waited for good fails here instead of hanging the build
     void aCommandThatWaitedItsTimeGoesAheadWithoutOne() throws Exception {
         CommandPermits permits = permits(1, Duration.ofMillis(100));
-        Exchange holder = webhook("collaborative_session_command");
+        Exchange holder = webhook(CommandCatalog.SESSION_COMMAND);
         permits.enter(holder);
-        Exchange late = webhook("collaborative_session_command");
+        Exchange late = webhook(CommandCatalog.SESSION_COMMAND);
         permits.enter(late);   // returns: a held permit never keeps a command waiting for good
         assertThat(permits.available()).isZero();
         permits.leave(late);   // it took none, so it gives none back
