@@ -45,6 +45,8 @@ public record AppProperties(
             int applyConcurrency,
             /** how long a session command waits for one of those before it goes ahead without one */
             Duration applyWait,
+            /** the most session commands a permit's holder applies in one transaction (1: each in its own) */
+            int applyGroup,
             /** how long a claim waits at the relay for work (long-poll) */
             Duration claimWait) {
     }

@@ -1,6 +1,9 @@
 package dev.aiwebhook.worker;
 
-import java.util.concurrent.Semaphore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.aiwebhook.catalog.CommandCatalog;
@@ -20,48 +23,118 @@ import org.springframework.stereotype.Component;
  * {@code apply-webhook-with-permit}), its wait for the session's lock included, not the report
  * of its result. Tasks do not take a permit: a task mostly waits for its process, and a long
  * one must not hold up the commands. Each worker process has its own permits.
+ * <p>
+ * The commands waiting for a permit do not each wait for a transaction of their own: the one
+ * that gets a permit takes those queued before it too, up to {@code WORKER_APPLY_GROUP} (16),
+ * and applies them all in one transaction ({@link CommandGroups}): one commit instead of one
+ * each, for sync callers and the worker's threads alike. A command taken into another's group
+ * waits on its own thread until the group is done.
  */
 @Component("commandPermits")
 public class CommandPermits {
 
-    /** Exchange property: this exchange holds a permit, to give back when it is done. */
-    static final String HELD = "commandPermitHeld";
-
-    private final Semaphore permits;
+    private final CommandGroups groups;
     private final int size;
+    private final int groupMax;
     private final long maxWaitNanos;
 
-    public CommandPermits(AppProperties props) {
+    private final Object lock = new Object();
+    /** Session commands waiting for a permit, oldest first; guarded by lock. */
+    private final ArrayDeque<Member> waiting = new ArrayDeque<>();
+    /** Permits free; guarded by lock. */
+    private int free;
+
+    public CommandPermits(AppProperties props, CommandGroups groups) {
         int configured = props.worker().applyConcurrency();
         if (configured < 0) {
             throw new IllegalArgumentException("WORKER_APPLY_CONCURRENCY must be 0 (the machine's cores) or more, not "
                     + configured);
         }
+        if (props.worker().applyGroup() < 1) {
+            throw new IllegalArgumentException("WORKER_APPLY_GROUP must be 1 (each command in its own transaction) or more, not "
+                    + props.worker().applyGroup());
+        }
+        this.groups = groups;
         this.size = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-        this.permits = new Semaphore(size);
+        this.free = size;
+        this.groupMax = props.worker().applyGroup();
         this.maxWaitNanos = props.worker().applyWait().toNanos();
     }
 
     /**
-     * Before a webhook's transaction (header {@code webhookType}, set by {@link Deliveries#open}):
-     * a session command waits for a permit, at most {@code WORKER_APPLY_WAIT} (1 s). A permit is
-     * held for a few milliseconds; one not free after a second means its holders are stuck (on a
-     * session's lock, or the database unreachable: each waits up to the pool's 5 s for a
-     * connection), and the command then goes ahead without one, so a caller's wait stays bounded.
-     * The bound is for throughput, not safety.
+     * Applies one webhook (route {@code apply-webhook}, header {@code webhookType} set by
+     * {@link Deliveries#open}) on the current thread, or has it applied in another's group.
+     * A task goes straight ahead. A session command waits for a permit, at most
+     * {@code WORKER_APPLY_WAIT} (1 s); with it, it applies itself and the commands queued
+     * before it in one transaction. A permit is held for a few milliseconds; one not free after
+     * a second means its holders are stuck (on a session's lock, or the database unreachable:
+     * each waits up to the pool's 5 s for a connection), and the command then goes ahead alone
+     * without one, so a caller's wait stays bounded. The bound is for throughput, not safety.
+     * Whatever happens, the exchange ends as route {@code apply-webhook} leaves it.
      */
-    public void enter(Exchange exchange) throws InterruptedException {
-        if (CommandCatalog.SESSION_COMMAND.equals(exchange.getMessage().getHeader("webhookType"))
-                && permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
-            exchange.setProperty(HELD, true);
+    public void apply(Exchange exchange) throws InterruptedException {
+        if (!CommandCatalog.SESSION_COMMAND.equals(exchange.getMessage().getHeader("webhookType"))) {
+            groups.applyAlone(exchange);
+            return;
         }
-    }
-
-    /** After it was processed, whatever happened. */
-    public void leave(Exchange exchange) {
-        if (exchange.removeProperty(HELD) != null) {
-            permits.release();
+        Member me = new Member(exchange);
+        List<Member> group = new ArrayList<>();
+        boolean permit = false;
+        synchronized (lock) {
+            waiting.addLast(me);
+            long deadline = System.nanoTime() + maxWaitNanos;
+            while (!me.taken) {
+                if (free > 0) {
+                    free--;
+                    permit = true;
+                    waiting.remove(me);
+                    me.taken = true;
+                    group.add(me);
+                    while (group.size() < groupMax && !waiting.isEmpty()) {
+                        Member other = waiting.pollFirst();
+                        other.taken = true;
+                        group.add(other);
+                    }
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    waiting.remove(me);   // goes ahead alone, without a permit
+                    me.taken = true;
+                    group.add(me);
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    if (!me.taken) {
+                        waiting.remove(me);
+                        throw e;
+                    }
+                    Thread.currentThread().interrupt();   // taken: its group is under way, wait for it below
+                }
+            }
         }
+        if (group.isEmpty()) {
+            me.awaitGroup();   // taken into the group of another permit's holder
+            me.finish(groups);
+            return;
+        }
+        try {
+            if (group.size() == 1) {
+                groups.applyAlone(exchange);
+                return;
+            }
+            groups.applyTogether(group);
+        } finally {
+            if (permit) {
+                synchronized (lock) {
+                    free++;
+                    lock.notifyAll();
+                }
+            }
+        }
+        me.finish(groups);   // applied with its group, or alone now that the group rolled back
     }
 
     /** Permits in all. */
@@ -71,6 +144,67 @@ public class CommandPermits {
 
     /** Permits free now. */
     public int available() {
-        return permits.availablePermits();
+        synchronized (lock) {
+            return free;
+        }
+    }
+
+    /** Session commands waiting for a permit now (none taken into a group yet). */
+    public int waiting() {
+        synchronized (lock) {
+            return waiting.size();
+        }
+    }
+
+    /** A session command waiting for a permit, or taken into a group. */
+    static final class Member {
+        private final Exchange exchange;
+        private final CountDownLatch settled = new CountDownLatch(1);
+        /** Guarded by CommandPermits.lock. */
+        boolean taken;
+        private CommandGroups.Outcome outcome;
+        private RuntimeException failure;
+
+        Member(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        Exchange exchange() {
+            return exchange;
+        }
+
+        /** Its group is done. */
+        void settle(CommandGroups.Outcome outcome, RuntimeException failure) {
+            this.outcome = outcome;
+            this.failure = failure;
+            settled.countDown();
+        }
+
+        void awaitGroup() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    settled.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // its copy is being applied: the exchange is not free until then
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** On its own thread, once settled: the exchange as route apply-webhook leaves it. */
+        void finish(CommandGroups groups) {
+            if (outcome == CommandGroups.Outcome.APPLIED) {
+                return;
+            }
+            if (outcome == CommandGroups.Outcome.COMMIT_FAILED) {
+                exchange.setException(failure);
+                return;
+            }
+            groups.applyAlone(exchange);   // alone, or again alone after its group rolled back
+        }
     }
 }

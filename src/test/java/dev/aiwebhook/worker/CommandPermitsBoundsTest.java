@@ -1,6 +1,12 @@
 package dev.aiwebhook.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.config.AppProperties;
@@ -8,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,16 +22,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The permits' bounds: how many (the machine's cores unless configured), who takes one (session
- * commands, not tasks), and how long a command waits for one before it goes ahead without.
+ * The permits' bounds and groups, without a database: how many permits (the machine's cores
+ * unless configured), who takes one (session commands, not tasks), how long a command waits for
+ * one before it goes ahead alone, and how the commands that waited are applied by a holder in
+ * groups of at most WORKER_APPLY_GROUP. What a group does in PostgreSQL is CommandGroupsTest's.
  */
+@Timeout(20)   // a command that waited for good fails here instead of hanging the build
 class CommandPermitsBoundsTest {
 
     private static final CamelContext CAMEL = new DefaultCamelContext();
 
-    private static CommandPermits permits(int applyConcurrency, Duration wait) {
+    /** Records what it is asked to apply; a command alone blocks while {@code hold} is closed. */
+    static final class RecordingGroups extends CommandGroups {
+        final List<Exchange> alone = new CopyOnWriteArrayList<>();
+        final List<List<Exchange>> together = new CopyOnWriteArrayList<>();
+        volatile CountDownLatch hold = new CountDownLatch(0);
+        volatile Outcome groupOutcome = Outcome.APPLIED;
+        volatile Consumer<Exchange> whileAlone = e -> { };
+
+        RecordingGroups() {
+            super(null, null);
+        }
+
+        @Override
+        public void applyAlone(Exchange exchange) {
+            alone.add(exchange);
+            whileAlone.accept(exchange);
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            exchange.getMessage().setHeader("appliedBy", "alone");
+        }
+
+        @Override
+        void applyTogether(List<CommandPermits.Member> group) {
+            List<Exchange> exchanges = new ArrayList<>();
+            for (CommandPermits.Member m : group) {
+                exchanges.add(m.exchange());
+            }
+            together.add(exchanges);
+            for (CommandPermits.Member m : group) {
+                if (groupOutcome == Outcome.APPLIED) {
+                    m.exchange().getMessage().setHeader("appliedBy", "group");
+                }
+                m.settle(groupOutcome, new IllegalStateException("commit failed"));
+            }
+        }
+    }
+
+    private static CommandPermits permits(RecordingGroups groups, int applyConcurrency, Duration wait, int group) {
         return new CommandPermits(new AppProperties("all", null, null, null, null, null, null,
-                new AppProperties.Worker("w", 8, applyConcurrency, wait, Duration.ofSeconds(10))));
+                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, Duration.ofSeconds(10))), groups);
     }
 
     private static Exchange webhook(String type) {
@@ -33,44 +83,138 @@ class CommandPermitsBoundsTest {
         return exchange;
     }
 
+    private static Thread applyInThread(CommandPermits permits, Exchange exchange) {
+        Thread t = new Thread(() -> {
+            try {
+                permits.apply(exchange);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        return t;
+    }
+
     @Test
     void zeroMeansAsManyAsTheMachineHasCoresAndANumberIsKept() {
         int cores = Runtime.getRuntime().availableProcessors();
-        assertThat(permits(0, Duration.ofSeconds(1)).size()).isEqualTo(cores);
-        assertThat(permits(0, Duration.ofSeconds(1)).available()).isEqualTo(cores);
-        assertThat(permits(5, Duration.ofSeconds(1)).size()).isEqualTo(5);
-        assertThatThrownBy(() -> permits(-1, Duration.ofSeconds(1)))
+        RecordingGroups groups = new RecordingGroups();
+        assertThat(permits(groups, 0, Duration.ofSeconds(1), 16).size()).isEqualTo(cores);
+        assertThat(permits(groups, 0, Duration.ofSeconds(1), 16).available()).isEqualTo(cores);
+        assertThat(permits(groups, 5, Duration.ofSeconds(1), 16).size()).isEqualTo(5);
+        assertThatThrownBy(() -> permits(groups, -1, Duration.ofSeconds(1), 16))
                 .hasMessageContaining("WORKER_APPLY_CONCURRENCY");
+        assertThatThrownBy(() -> permits(groups, 2, Duration.ofSeconds(1), 0))
+                .hasMessageContaining("WORKER_APPLY_GROUP");
     }
 
     @Test
-    void sessionCommandsTakeOneTasksNone() throws Exception {
-        CommandPermits permits = permits(2, Duration.ofSeconds(1));
-        Exchange task = webhook(CommandCatalog.TASK_COMMAND);
-        permits.enter(task);
+    void aSessionCommandHoldsAPermitWhileItIsAppliedATaskNone() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = permits(groups, 2, Duration.ofSeconds(1), 16);
+        List<Integer> freeWhileApplied = new CopyOnWriteArrayList<>();
+        groups.whileAlone = e -> freeWhileApplied.add(permits.available());
+        permits.apply(webhook(CommandCatalog.TASK_COMMAND));
+        permits.apply(webhook(CommandCatalog.SESSION_COMMAND));
+        assertThat(freeWhileApplied).containsExactly(2, 1);
         assertThat(permits.available()).isEqualTo(2);
-        Exchange command = webhook(CommandCatalog.SESSION_COMMAND);
-        permits.enter(command);
-        assertThat(permits.available()).isEqualTo(1);
-        permits.leave(task);
-        assertThat(permits.available()).isEqualTo(1);
-        permits.leave(command);
-        permits.leave(command);   // given back once, whatever calls it again
-        assertThat(permits.available()).isEqualTo(2);
+        assertThat(groups.alone).hasSize(2);
+        assertThat(groups.together).isEmpty();
     }
 
     @Test
-    @Timeout(10)   // a command that waited for good fails here instead of hanging the build
-    void aCommandThatWaitedItsTimeGoesAheadWithoutOne() throws Exception {
-        CommandPermits permits = permits(1, Duration.ofMillis(100));
-        Exchange holder = webhook(CommandCatalog.SESSION_COMMAND);
-        permits.enter(holder);
+    void aCommandThatWaitedItsTimeGoesAheadAloneWithoutOne() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = permits(groups, 1, Duration.ofMillis(100), 16);
+        groups.hold = new CountDownLatch(1);
+        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
+        Awaitility.await().until(() -> permits.available() == 0);
+        CountDownLatch lateDone = new CountDownLatch(1);
         Exchange late = webhook(CommandCatalog.SESSION_COMMAND);
-        permits.enter(late);   // returns: a held permit never keeps a command waiting for good
-        assertThat(permits.available()).isZero();
-        permits.leave(late);   // it took none, so it gives none back
-        assertThat(permits.available()).isZero();
-        permits.leave(holder);
+        List<Integer> freeWhileLateApplied = new CopyOnWriteArrayList<>();
+        groups.whileAlone = e -> {
+            if (e == late) {
+                freeWhileLateApplied.add(permits.available());
+                lateDone.countDown();
+            }
+        };
+        Thread lateThread = applyInThread(permits, late);
+        // a held permit never keeps a command waiting for good: it is applied with none free
+        assertThat(lateDone.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(freeWhileLateApplied).containsExactly(0);
+        groups.hold.countDown();
+        holder.join();
+        lateThread.join();
+        assertThat(permits.available()).isEqualTo(1);   // the late one took none, so gave none back
+        assertThat(permits.waiting()).isZero();
+    }
+
+    @Test
+    void theCommandsThatWaitedAreAppliedInGroupsOfAtMostTheConfiguredSize() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = permits(groups, 1, Duration.ofSeconds(20), 3);
+        groups.hold = new CountDownLatch(1);
+        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
+        Awaitility.await().until(() -> permits.available() == 0);
+        List<Exchange> queued = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Exchange e = webhook(CommandCatalog.SESSION_COMMAND);
+            queued.add(e);
+            threads.add(applyInThread(permits, e));
+        }
+        Awaitility.await().until(() -> permits.waiting() == 4);
+        groups.hold.countDown();
+        holder.join();
+        for (Thread t : threads) {
+            t.join();
+        }
+        // four waited: one took the permit with two others (at most 3), the last went alone or in a group of its own
+        assertThat(groups.together).isNotEmpty();
+        assertThat(groups.together.get(0)).hasSize(3);
+        List<Exchange> applied = new ArrayList<>();
+        groups.together.forEach(applied::addAll);
+        groups.alone.stream().skip(1).forEach(applied::add);   // the first alone was the holder
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(queued);
+        for (Exchange e : groups.together.get(0)) {
+            assertThat(e.getMessage().getHeader("appliedBy")).isEqualTo("group");
+        }
         assertThat(permits.available()).isEqualTo(1);
+        assertThat(permits.waiting()).isZero();
+    }
+
+    @Test
+    void aGroupThatRolledBackHasEachMemberAppliedAloneAndACommitFailureIsEachMembersError() throws Exception {
+        for (CommandGroups.Outcome outcome : List.of(CommandGroups.Outcome.APPLY_ALONE, CommandGroups.Outcome.COMMIT_FAILED)) {
+            RecordingGroups groups = new RecordingGroups();
+            groups.groupOutcome = outcome;
+            CommandPermits permits = permits(groups, 1, Duration.ofSeconds(20), 16);
+            groups.hold = new CountDownLatch(1);
+            Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
+            Awaitility.await().until(() -> permits.available() == 0);
+            List<Exchange> queued = List.of(webhook(CommandCatalog.SESSION_COMMAND), webhook(CommandCatalog.SESSION_COMMAND));
+            List<Thread> threads = new ArrayList<>();
+            for (Exchange e : queued) {
+                threads.add(applyInThread(permits, e));
+            }
+            Awaitility.await().until(() -> permits.waiting() == 2);
+            groups.hold.countDown();
+            holder.join();
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(groups.together).hasSize(1);
+            for (Exchange e : queued) {
+                if (outcome == CommandGroups.Outcome.APPLY_ALONE) {
+                    assertThat(groups.alone).contains(e);
+                    assertThat(e.getMessage().getHeader("appliedBy")).isEqualTo("alone");
+                    assertThat(e.getException()).isNull();
+                } else {
+                    assertThat(groups.alone).doesNotContain(e);   // it may have committed: not applied again
+                    assertThat(e.getException()).hasMessage("commit failed");
+                }
+            }
+            assertThat(permits.available()).isEqualTo(1);
+        }
     }
 }

@@ -1,0 +1,133 @@
+package dev.aiwebhook;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import dev.aiwebhook.worker.CommandPermits;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The session commands that wait for a permit are applied by its next holder in one
+ * transaction (worker/CommandGroups): the tests hold both permits (two stores waiting for
+ * their sessions' locks, held here), queue sync stores behind them, then let one permit go.
+ * PostgreSQL's {@code xmin} tells which transaction wrote a row.
+ */
+class CommandGroupsTest extends AppTestSupport {
+
+    @Autowired
+    CommandPermits permits;
+
+    @Test
+    void theCommandsThatWaitedAreCommittedInOneTransactionAndEachCallerGetsItsOwnResult() throws Exception {
+        List<String> free = List.of(newSession("grouped"), newSession("grouped"), newSession("grouped"), newSession("grouped"));
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(free);
+
+        for (int i = 0; i < free.size(); i++) {
+            TestClient.Reply reply = replies.get(i);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.data().path("session_id").asText()).isEqualTo(free.get(i));
+            assertThat(reply.data().path("key").asText()).isEqualTo("grouped-" + i);
+        }
+        Object[] sessions = {free.toArray(new String[0])};
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) "
+                + "AND payload->>'command' = 'store_memory' AND status = 'completed'", sessions)).isEqualTo(4);
+        // the four memories and their four webhooks: one transaction
+        assertThat(count("""
+                SELECT count(DISTINCT x) FROM (
+                    SELECT xmin::text AS x FROM memories WHERE session_id = ANY (?)
+                    UNION ALL
+                    SELECT xmin::text FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) AND payload->>'command' = 'store_memory'
+                ) t""", free.toArray(new String[0]), free.toArray(new String[0]))).isEqualTo(1);
+        for (String s : free) {
+            assertCountersMatchRows(s);
+        }
+    }
+
+    @Test
+    void aGroupWithAFailingCommandRollsBackAndEachOfItsCommandsIsAppliedAlone() throws Exception {
+        String missing = "no-such-session-" + System.nanoTime();
+        List<String> targets = List.of(newSession("regrouped"), missing, newSession("regrouped"));
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
+
+        assertThat(replies.get(1).status()).as(replies.get(1).toString()).isEqualTo(404);
+        assertThat(replies.get(1).code()).isEqualTo("session_not_found");
+        List<String> stored = List.of(targets.get(0), targets.get(2));
+        for (int i : new int[] {0, 2}) {
+            assertThat(replies.get(i).status()).as(replies.get(i).toString()).isEqualTo(200);
+            assertThat(replies.get(i).data().path("version").asInt()).isEqualTo(1);
+        }
+        Object[] sessions = {stored.toArray(new String[0])};
+        assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(2);
+        // applied again one by one after the group rolled back: a transaction each
+        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->>'session_id' = ? AND status = 'failed' "
+                + "AND result->'error'->>'code' = 'session_not_found'", missing)).isEqualTo(1);
+        for (String s : stored) {
+            assertCountersMatchRows(s);
+        }
+    }
+
+    /**
+     * Holds both permits (an async store into each of two sessions whose locks are held here),
+     * sends a sync store_memory into each target session, waits until all of them wait for a
+     * permit, then lets one permit go: the replies, in the targets' order.
+     */
+    private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets) throws Exception {
+        int n = permits.size();
+        assertThat(n).as("the tests' apply-concurrency").isEqualTo(2);
+        List<String> held = List.of(newSession("holding"), newSession("holding"));
+        List<Connection> locks = new ArrayList<>();
+        List<CompletableFuture<TestClient.Reply>> calls = new ArrayList<>();
+        try {
+            for (String s : held) {
+                locks.add(lockSession(s));
+            }
+            for (String s : held) {
+                var accepted = client.webhook(TestClient.json(Map.of("type", "collaborative_session_command",
+                        "command", "store_memory", "sync", false, "session_id", s,
+                        "data", Map.of("type", "note", "content", "holding a permit"))));
+                assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+            }
+            awaitBackendsWaitingForASession(n);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> permits.available() == 0);
+            for (int i = 0; i < targets.size(); i++) {
+                String target = targets.get(i);
+                String key = "grouped-" + i;
+                calls.add(CompletableFuture.supplyAsync(() -> client.command("store_memory", target,
+                        Map.of("type", "note", "key", key, "content", "waited for a permit"))));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> permits.waiting() == targets.size());
+            letGo(locks.remove(0));   // its store commits, and its permit's next holder takes all that waited
+            List<TestClient.Reply> replies = new ArrayList<>();
+            for (CompletableFuture<TestClient.Reply> call : calls) {
+                replies.add(call.get());
+            }
+            return replies;
+        } finally {
+            for (Connection lock : locks) {
+                letGo(lock);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(
+                    "SELECT count(*) FROM memories WHERE session_id = ANY (?)", (Object) held.toArray(new String[0])) == 2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> permits.available() == n);
+        }
+    }
+
+    private static void letGo(Connection lock) {
+        try (lock) {
+            lock.rollback();   // nothing was changed: letting go of the lock is all
+        } catch (SQLException e) {
+            // closed all the same
+        }
+    }
+}
