@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.aiwebhook.worker.CommandPermits;
 import org.awaitility.Awaitility;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The session commands that wait for a permit are applied by its next holder in one
- * transaction (worker/CommandGroups): the tests hold both permits (two stores waiting for
+ * transaction (worker/CommandGroups): the tests hold both permits (two sync stores waiting for
  * their sessions' locks, held here), queue sync stores behind them, then let one permit go.
  * PostgreSQL's {@code xmin} tells which transaction wrote a row.
  */
@@ -54,8 +56,8 @@ class CommandGroupsTest extends AppTestSupport {
     }
 
     @Test
-    void aGroupWithAFailingCommandRollsBackAndEachOfItsCommandsIsAppliedAlone() throws Exception {
-        String missing = "no-such-session-" + System.nanoTime();
+    void aGroupWithAFailingCommandRollsBackAndTheOthersAreCommittedTogetherWithoutIt() throws Exception {
+        String missing = "zz-no-such-session-" + System.nanoTime();   // last in the group's order: the others ran before it
         List<String> targets = List.of(newSession("regrouped"), missing, newSession("regrouped"));
         List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
 
@@ -64,12 +66,14 @@ class CommandGroupsTest extends AppTestSupport {
         List<String> stored = List.of(targets.get(0), targets.get(2));
         for (int i : new int[] {0, 2}) {
             assertThat(replies.get(i).status()).as(replies.get(i).toString()).isEqualTo(200);
-            assertThat(replies.get(i).data().path("version").asInt()).isEqualTo(1);
+            assertThat(replies.get(i).data().path("version").asInt()).as("stored once, not twice").isEqualTo(1);
         }
         Object[] sessions = {stored.toArray(new String[0])};
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(2);
-        // applied again one by one after the group rolled back: a transaction each
-        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE m.session_id = ANY (?)",
+                sessions)).as("no second version: the rolled-back try left nothing").isZero();
+        // tried with the failing one and rolled back, then committed together without it
+        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->>'session_id' = ? AND status = 'failed' "
                 + "AND result->'error'->>'code' = 'session_not_found'", missing)).isEqualTo(1);
         for (String s : stored) {
@@ -77,26 +81,55 @@ class CommandGroupsTest extends AppTestSupport {
         }
     }
 
-    /**
-     * Holds both permits (an async store into each of two sessions whose locks are held here),
-     * sends a sync store_memory into each target session, waits until all of them wait for a
-     * permit, then lets one permit go: the replies, in the targets' order.
-     */
+    @Test
+    void aCommandWaitingForALockHeldOutsideItsGroupIsAppliedAloneAndDoesNotHoldUpTheOthers() throws Exception {
+        String blocked = newSession("aa-blocked");   // first in the group's order: the others come after it
+        List<String> targets = List.of(newSession("grouped"), blocked, newSession("grouped"));
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(targets, Set.of(blocked));
+
+        for (TestClient.Reply reply : replies) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        }
+        // the two others committed together while the blocked one still waited; it, alone, later
+        List<String> others = List.of(targets.get(0), targets.get(2));
+        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)",
+                (Object) others.toArray(new String[0]))).isEqualTo(1);
+        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)",
+                (Object) targets.toArray(new String[0]))).isEqualTo(2);
+        for (String s : targets) {
+            assertCountersMatchRows(s);
+        }
+    }
+
     private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets) throws Exception {
+        return whileThePermitsAreHeld(targets, Set.of());
+    }
+
+    /**
+     * Holds both permits (a sync store into each of two sessions whose locks are held here),
+     * sends a sync store_memory into each target session, waits until all of them wait for a
+     * permit, then lets one permit go: the replies, in the targets' order. The sessions in
+     * {@code locked} are locked here too, and let go only once every other target's reply came
+     * (within a minute).
+     */
+    private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets, Set<String> locked) throws Exception {
         int n = permits.size();
         assertThat(n).as("the tests' apply-concurrency").isEqualTo(2);
         List<String> held = List.of(newSession("holding"), newSession("holding"));
         List<Connection> locks = new ArrayList<>();
+        List<Connection> targetLocks = new ArrayList<>();
         List<CompletableFuture<TestClient.Reply>> calls = new ArrayList<>();
         try {
             for (String s : held) {
                 locks.add(lockSession(s));
             }
+            for (String s : locked) {
+                targetLocks.add(lockSession(s));
+            }
+            List<CompletableFuture<TestClient.Reply>> holders = new ArrayList<>();
             for (String s : held) {
-                var accepted = client.webhook(TestClient.json(Map.of("type", "collaborative_session_command",
-                        "command", "store_memory", "sync", false, "session_id", s,
-                        "data", Map.of("type", "note", "content", "holding a permit"))));
-                assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+                holders.add(CompletableFuture.supplyAsync(() -> client.command("store_memory", s,
+                        Map.of("type", "note", "content", "holding a permit"))));
             }
             awaitBackendsWaitingForASession(n);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> permits.available() == 0);
@@ -108,15 +141,23 @@ class CommandGroupsTest extends AppTestSupport {
             }
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> permits.waiting() == targets.size());
             letGo(locks.remove(0));   // its store commits, and its permit's next holder takes all that waited
+            for (int i = 0; i < targets.size(); i++) {
+                if (!locked.contains(targets.get(i))) {
+                    calls.get(i).get(60, TimeUnit.SECONDS);
+                }
+            }
+            targetLocks.forEach(CommandGroupsTest::letGo);
+            targetLocks.clear();
             List<TestClient.Reply> replies = new ArrayList<>();
             for (CompletableFuture<TestClient.Reply> call : calls) {
-                replies.add(call.get());
+                replies.add(call.get(60, TimeUnit.SECONDS));
             }
             return replies;
         } finally {
             for (Connection lock : locks) {
                 letGo(lock);
             }
+            targetLocks.forEach(CommandGroupsTest::letGo);
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(
                     "SELECT count(*) FROM memories WHERE session_id = ANY (?)", (Object) held.toArray(new String[0])) == 2);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> permits.available() == n);

@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aiwebhook.commands.SessionIds;
+import dev.aiwebhook.config.AppProperties;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -23,32 +25,38 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * A group is all or nothing, and nothing of a member is seen outside it until it commits: each
  * member runs on a copy of its exchange, inside the transaction the group began (the route's
- * {@code transacted} joins it), in order of session id, so two groups take their sessions'
- * locks in the same order. When every member succeeded and the commit did, each copy's
- * message and properties become its exchange's. When a member failed (a command error, a
- * refused value, the database away) or the group could not begin, the group rolled back:
- * nothing of it was stored, and each member is applied again, alone, on its own thread, as if
- * there had been no group. When the commit itself failed, the group may have committed: each
- * member fails with that error, as a transaction of its own would (a sync caller gets 503 and
- * the webhook's status URL; a delivered webhook is redelivered, and its marker tells whether it
- * was applied).
+ * {@code transacted} joins it), in order of session id (arrival order within a session), so two
+ * groups take their sessions' locks in the same order; a command waits at most
+ * {@code WORKER_APPLY_WAIT} for a lock held outside its group. When every member succeeded and
+ * the commit did, each copy's message and properties become its exchange's. When a member
+ * failed (a command error, a refused value, a lock not granted in time, the database away), the
+ * group rolled back and nothing of it was stored: that member is applied again alone, on its own
+ * thread, as if there had been no group, and the others are tried together again. When the group
+ * could not begin, each member is applied alone. When the commit itself failed, the group may
+ * have committed: each member fails with that error, as a transaction of its own would (a sync
+ * caller gets 503 and the webhook's status URL; a delivered webhook is redelivered, and its
+ * marker tells whether it was applied).
  */
 @Component("commandGroups")
 public class CommandGroups {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandGroups.class);
     static final String APPLY = "direct:apply-webhook";
+    static final String LOCK_TIMEOUT = "sql:classpath:sql/worker/group_lock_timeout.sql?outputType=SelectOne";
 
     /** What became of a member of a group. */
     enum Outcome { APPLIED, APPLY_ALONE, COMMIT_FAILED }
 
     private final ProducerTemplate producer;
     private final TransactionTemplate transactions;
+    private final String lockTimeout;
     private volatile Endpoint apply;
 
-    public CommandGroups(@Lazy ProducerTemplate producer, PlatformTransactionManager transactionManager) {
+    public CommandGroups(@Lazy ProducerTemplate producer, PlatformTransactionManager transactionManager,
+                         AppProperties props) {
         this.producer = producer;
         this.transactions = new TransactionTemplate(transactionManager);
+        this.lockTimeout = props.worker().applyWait().toMillis() + "ms";
     }
 
     /** One webhook, in its own transaction (the route's), on the current thread. */
@@ -57,53 +65,85 @@ public class CommandGroups {
     }
 
     /**
-     * Two or more session commands in one transaction, on the current thread; sets each
-     * member's outcome, and for an applied one its exchange's message and properties.
+     * Whether a session command may share a transaction: not a batch (its elements may lock
+     * sessions in any order).
+     */
+    static boolean groupable(Exchange exchange) {
+        return !"batch".equals(exchange.getMessage().getHeader("command"));
+    }
+
+    /**
+     * Two or more session commands, in one transaction if they can, on the current thread; each
+     * member is settled (for an applied one, its exchange's message and properties set), whatever
+     * happens.
      */
     void applyTogether(List<CommandPermits.Member> group) {
-        List<CommandPermits.Member> ordered = new ArrayList<>(group);
-        ordered.sort(Comparator.comparing(CommandGroups::sessionOf));   // stable: arrival order within a session
-        List<Exchange> copies = new ArrayList<>(ordered.size());
-        for (CommandPermits.Member m : ordered) {
+        List<CommandPermits.Member> remaining = new ArrayList<>(group);
+        remaining.sort(Comparator.comparing(CommandGroups::sessionOf));   // stable: arrival order within a session
+        try {
+            while (remaining.size() > 1) {
+                Attempt attempt = attempt(remaining);
+                if (attempt.failedAt() < 0) {
+                    for (CommandPermits.Member m : remaining) {
+                        m.settle(attempt.outcome(), attempt.commitFailure());
+                    }
+                    return;
+                }
+                LOG.debug("A group of {} session commands rolled back: one is applied alone, the others together again",
+                        remaining.size());
+                remaining.remove(attempt.failedAt()).settle(Outcome.APPLY_ALONE, null);
+            }
+        } finally {
+            for (CommandPermits.Member m : remaining) {
+                m.settle(Outcome.APPLY_ALONE, null);   // the last one, or any left by an error: alone (settled once)
+            }
+        }
+    }
+
+    /**
+     * One try of a group: failedAt is the member that failed (the group rolled back), or -1 with
+     * the outcome of all (applied; each alone, when it could not begin; or its commit failed).
+     */
+    private record Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure) {
+    }
+
+    private Attempt attempt(List<CommandPermits.Member> members) {
+        List<Exchange> copies = new ArrayList<>(members.size());
+        for (CommandPermits.Member m : members) {
             copies.add(m.exchange().copy());
         }
+        int[] failedAt = {-1};
         boolean[] committing = {false};
-        Outcome outcome;
-        RuntimeException commitFailure = null;
         try {
-            Boolean applied = transactions.execute(status -> {
-                for (Exchange copy : copies) {
-                    producer.send(endpoint(), copy);
-                    if (failed(copy) || status.isRollbackOnly()) {
+            transactions.executeWithoutResult(status -> {
+                Exchange timeout = producer.send(LOCK_TIMEOUT, e -> e.getMessage().setHeader("lock_timeout", lockTimeout));
+                if (timeout.getException() != null) {
+                    throw new IllegalStateException("the group's lock timeout was not set", timeout.getException());
+                }
+                for (int i = 0; i < copies.size(); i++) {
+                    producer.send(endpoint(), copies.get(i));
+                    if (failed(copies.get(i)) || status.isRollbackOnly()) {
                         status.setRollbackOnly();
-                        return false;
+                        failedAt[0] = i;
+                        return;
                     }
                 }
                 committing[0] = true;
-                return true;
             });
-            outcome = Boolean.TRUE.equals(applied) ? Outcome.APPLIED : Outcome.APPLY_ALONE;
         } catch (UnexpectedRollbackException e) {
-            outcome = Outcome.APPLY_ALONE;   // rolled back for sure
+            // rolled back for sure; no member said why: each alone
+            return new Attempt(-1, Outcome.APPLY_ALONE, null);
         } catch (RuntimeException e) {
-            if (committing[0]) {
-                outcome = Outcome.COMMIT_FAILED;
-                commitFailure = e;
-            } else {
-                outcome = Outcome.APPLY_ALONE;   // it could not begin: nothing was written
-            }
+            return committing[0] ? new Attempt(-1, Outcome.COMMIT_FAILED, e)
+                    : new Attempt(-1, Outcome.APPLY_ALONE, null);   // it could not begin: nothing was written
         }
-        if (outcome != Outcome.APPLIED) {
-            LOG.debug("A group of {} session commands was not applied together ({}); each goes on its own",
-                    ordered.size(), outcome);
+        if (failedAt[0] >= 0) {
+            return new Attempt(failedAt[0], null, null);
         }
-        for (int i = 0; i < ordered.size(); i++) {
-            CommandPermits.Member m = ordered.get(i);
-            if (outcome == Outcome.APPLIED) {
-                takeOver(m.exchange(), copies.get(i));
-            }
-            m.settle(outcome, commitFailure);
+        for (int i = 0; i < members.size(); i++) {
+            takeOver(members.get(i).exchange(), copies.get(i));
         }
+        return new Attempt(-1, Outcome.APPLIED, null);
     }
 
     /** A member failed: an exception, or a failure the route turned into its outcome header. */
@@ -120,9 +160,18 @@ public class CommandGroups {
         exchange.getVariables().putAll(copy.getVariables());
     }
 
+    /** The session a member is about (either place a command may name it), or "" for none or a bad one. */
     private static String sessionOf(CommandPermits.Member m) {
         JsonNode payload = m.exchange().getProperty("payload", JsonNode.class);
-        return payload == null ? "" : payload.path("session_id").asText("");
+        if (payload == null) {
+            return "";
+        }
+        try {
+            String id = SessionIds.optional(payload);
+            return id == null ? "" : id;
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private Endpoint endpoint() {

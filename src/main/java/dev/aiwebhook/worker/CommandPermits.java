@@ -2,10 +2,12 @@ package dev.aiwebhook.worker;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.config.AppProperties;
 import org.apache.camel.Exchange;
@@ -25,10 +27,16 @@ import org.springframework.stereotype.Component;
  * one must not hold up the commands. Each worker process has its own permits.
  * <p>
  * The commands waiting for a permit do not each wait for a transaction of their own: the one
- * that gets a permit takes those queued before it too, up to {@code WORKER_APPLY_GROUP} (16),
- * and applies them all in one transaction ({@link CommandGroups}): one commit instead of one
- * each, for sync callers and the worker's threads alike. A command taken into another's group
- * waits on its own thread until the group is done.
+ * that gets a permit takes those queued before it too (oldest first, a batch excepted), up to
+ * {@code WORKER_APPLY_GROUP} (16) in all, and applies them in one transaction
+ * ({@link CommandGroups}): one commit instead of one each, for sync callers and the worker's
+ * threads alike. A command taken into another's group waits on its own thread until the group
+ * is done.
+ * <p>
+ * A command nobody waits for (async: handed over by the intake, or claimed) never takes the last
+ * free permit; a caller who waits (sync) may. On two cores that leaves one transaction at a time
+ * to the background, in groups, and the other core to the intake and the callers: async intake
+ * all-in-one rose and the worker's drain did not fall (README, Benchmark, twenty-first round).
  */
 @Component("commandPermits")
 public class CommandPermits {
@@ -37,6 +45,8 @@ public class CommandPermits {
     private final int size;
     private final int groupMax;
     private final long maxWaitNanos;
+    /** Permits a command nobody waits for leaves free: one, when there are two or more. */
+    private final int keptForCallers;
 
     private final Object lock = new Object();
     /** Session commands waiting for a permit, oldest first; guarded by lock. */
@@ -59,6 +69,7 @@ public class CommandPermits {
         this.free = size;
         this.groupMax = props.worker().applyGroup();
         this.maxWaitNanos = props.worker().applyWait().toNanos();
+        this.keptForCallers = size > 1 ? 1 : 0;
     }
 
     /**
@@ -66,42 +77,37 @@ public class CommandPermits {
      * {@link Deliveries#open}) on the current thread, or has it applied in another's group.
      * A task goes straight ahead. A session command waits for a permit, at most
      * {@code WORKER_APPLY_WAIT} (1 s); with it, it applies itself and the commands queued
-     * before it in one transaction. A permit is held for a few milliseconds; one not free after
-     * a second means its holders are stuck (on a session's lock, or the database unreachable:
-     * each waits up to the pool's 5 s for a connection), and the command then goes ahead alone
-     * without one, so a caller's wait stays bounded. The bound is for throughput, not safety.
-     * Whatever happens, the exchange ends as route {@code apply-webhook} leaves it.
+     * before it in one transaction. A command nobody waits for (async) never takes the last
+     * free permit: that one is kept for a caller who waits (sync). A permit is held for a few
+     * milliseconds; one not free after a second means its holders are stuck (on a session's
+     * lock, or the database unreachable: each waits up to the pool's 5 s for a connection), and
+     * the command then goes ahead alone without one, so a caller's wait stays bounded. The
+     * bound is for throughput, not safety. Whatever happens, the exchange ends as route
+     * {@code apply-webhook} leaves it.
      */
     public void apply(Exchange exchange) throws InterruptedException {
         if (!CommandCatalog.SESSION_COMMAND.equals(exchange.getMessage().getHeader("webhookType"))) {
             groups.applyAlone(exchange);
             return;
         }
-        Member me = new Member(exchange);
-        List<Member> group = new ArrayList<>();
+        Member me = new Member(exchange, CommandGroups.groupable(exchange), awaited(exchange));
+        List<Member> group = List.of();
         boolean permit = false;
         synchronized (lock) {
             waiting.addLast(me);
             long deadline = System.nanoTime() + maxWaitNanos;
             while (!me.taken) {
-                if (free > 0) {
+                if (free > (me.awaited ? 0 : keptForCallers)) {
                     free--;
                     permit = true;
-                    waiting.remove(me);
-                    me.taken = true;
-                    group.add(me);
-                    while (group.size() < groupMax && !waiting.isEmpty()) {
-                        Member other = waiting.pollFirst();
-                        other.taken = true;
-                        group.add(other);
-                    }
+                    group = takeGroup(me);
                     break;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     waiting.remove(me);   // goes ahead alone, without a permit
                     me.taken = true;
-                    group.add(me);
+                    group = List.of(me);
                     break;
                 }
                 try {
@@ -127,6 +133,9 @@ public class CommandPermits {
             }
             groups.applyTogether(group);
         } finally {
+            for (Member m : group) {
+                m.settle(CommandGroups.Outcome.APPLY_ALONE, null);   // none is left waiting for good (settled once)
+            }
             if (permit) {
                 synchronized (lock) {
                     free++;
@@ -135,6 +144,36 @@ public class CommandPermits {
             }
         }
         me.finish(groups);   // applied with its group, or alone now that the group rolled back
+    }
+
+    /**
+     * Under lock, for the holder of a permit: itself, and the groupable commands waiting, oldest
+     * first, up to WORKER_APPLY_GROUP in all.
+     */
+    private List<Member> takeGroup(Member me) {
+        List<Member> group = new ArrayList<>();
+        int room = me.groupable ? groupMax - 1 : 0;   // besides itself
+        for (Iterator<Member> it = waiting.iterator(); it.hasNext(); ) {
+            Member m = it.next();
+            if (m == me || (room > 0 && m.groupable)) {
+                it.remove();
+                m.taken = true;
+                group.add(m);
+                if (m != me) {
+                    room--;
+                }
+            }
+            if (me.taken && room == 0) {
+                break;
+            }
+        }
+        return group;
+    }
+
+    /** A caller waits for this command's result (a sync webhook). */
+    private static boolean awaited(Exchange exchange) {
+        JsonNode payload = exchange.getProperty("payload", JsonNode.class);
+        return payload != null && payload.path("sync").asBoolean(false);
     }
 
     /** Permits in all. */
@@ -159,22 +198,29 @@ public class CommandPermits {
     /** A session command waiting for a permit, or taken into a group. */
     static final class Member {
         private final Exchange exchange;
+        final boolean groupable;
+        final boolean awaited;
         private final CountDownLatch settled = new CountDownLatch(1);
         /** Guarded by CommandPermits.lock. */
         boolean taken;
         private CommandGroups.Outcome outcome;
         private RuntimeException failure;
 
-        Member(Exchange exchange) {
+        Member(Exchange exchange, boolean groupable, boolean awaited) {
             this.exchange = exchange;
+            this.groupable = groupable;
+            this.awaited = awaited;
         }
 
         Exchange exchange() {
             return exchange;
         }
 
-        /** Its group is done. */
+        /** Its group is done; by the group's holder, once (a later call changes nothing). */
         void settle(CommandGroups.Outcome outcome, RuntimeException failure) {
+            if (settled.getCount() == 0) {
+                return;
+            }
             this.outcome = outcome;
             this.failure = failure;
             settled.countDown();

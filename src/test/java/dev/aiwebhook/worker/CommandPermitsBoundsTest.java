@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.config.AppProperties;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -41,7 +42,7 @@ class CommandPermitsBoundsTest {
         volatile Consumer<Exchange> whileAlone = e -> { };
 
         RecordingGroups() {
-            super(null, null);
+            super(null, null, properties(2, Duration.ofSeconds(1), 16));
         }
 
         @Override
@@ -72,14 +73,25 @@ class CommandPermitsBoundsTest {
         }
     }
 
-    private static CommandPermits permits(RecordingGroups groups, int applyConcurrency, Duration wait, int group) {
-        return new CommandPermits(new AppProperties("all", null, null, null, null, null, null,
-                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, Duration.ofSeconds(10))), groups);
+    private static AppProperties properties(int applyConcurrency, Duration wait, int group) {
+        return new AppProperties("all", null, null, null, null, null, null,
+                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, Duration.ofSeconds(10)));
     }
 
+    private static CommandPermits permits(RecordingGroups groups, int applyConcurrency, Duration wait, int group) {
+        return new CommandPermits(properties(applyConcurrency, wait, group), groups);
+    }
+
+    /** A sync webhook: its caller waits. */
     private static Exchange webhook(String type) {
+        return webhook(type, "store_memory", true);
+    }
+
+    private static Exchange webhook(String type, String command, boolean sync) {
         Exchange exchange = new DefaultExchange(CAMEL);
         exchange.getMessage().setHeader("webhookType", type);
+        exchange.getMessage().setHeader("command", command);
+        exchange.setProperty("payload", JsonNodeFactory.instance.objectNode().put("command", command).put("sync", sync));
         return exchange;
     }
 
@@ -216,5 +228,61 @@ class CommandPermitsBoundsTest {
             }
             assertThat(permits.available()).isEqualTo(1);
         }
+    }
+    @Test
+    void aCommandNobodyWaitsForLeavesTheLastPermitToACallerWhoWaits() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = permits(groups, 2, Duration.ofSeconds(20), 16);
+        groups.hold = new CountDownLatch(1);
+        Thread asyncHolder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false));
+        Awaitility.await().until(() -> permits.available() == 1);
+        Exchange second = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
+        Thread secondThread = applyInThread(permits, second);
+        Awaitility.await().until(() -> permits.waiting() == 1);
+        Thread.sleep(200);
+        assertThat(permits.available()).as("the last permit, kept for a caller who waits").isEqualTo(1);
+        assertThat(permits.waiting()).isEqualTo(1);
+        Exchange sync = webhook(CommandCatalog.SESSION_COMMAND);
+        Thread syncThread = applyInThread(permits, sync);
+        // the sync one takes the last permit, and the async one that waited with it
+        Awaitility.await().until(() -> groups.together.size() == 1 && permits.waiting() == 0);
+        syncThread.join();
+        secondThread.join();
+        assertThat(permits.available()).as("the async holder's still held").isEqualTo(1);
+        groups.hold.countDown();
+        asyncHolder.join();
+        secondThread.join();
+        syncThread.join();
+        assertThat(groups.together).hasSize(1);
+        assertThat(groups.together.get(0)).containsExactlyInAnyOrder(sync, second);
+        assertThat(permits.available()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchIsNeverGrouped() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = permits(groups, 1, Duration.ofSeconds(20), 16);
+        groups.hold = new CountDownLatch(1);
+        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
+        Awaitility.await().until(() -> permits.available() == 0);
+        Exchange batch = webhook(CommandCatalog.SESSION_COMMAND, "batch", true);
+        Exchange store = webhook(CommandCatalog.SESSION_COMMAND);
+        Exchange store2 = webhook(CommandCatalog.SESSION_COMMAND);
+        List<Thread> threads = new ArrayList<>();
+        threads.add(applyInThread(permits, batch));
+        Awaitility.await().until(() -> permits.waiting() == 1);
+        threads.add(applyInThread(permits, store));
+        threads.add(applyInThread(permits, store2));
+        Awaitility.await().until(() -> permits.waiting() == 3);
+        groups.hold.countDown();
+        holder.join();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(groups.alone).contains(batch);
+        for (List<Exchange> group : groups.together) {
+            assertThat(group).doesNotContain(batch);
+        }
+        assertThat(groups.alone.size() + groups.together.stream().mapToInt(List::size).sum()).isEqualTo(4);
     }
 }
