@@ -73,6 +73,15 @@ abstract class AppTestSupport {
         return lock;
     }
 
+    /** Lets go of a session's lock taken by {@link #lockSession}: rolled back and closed, whatever fails. */
+    static void letGo(Connection lock) {
+        try (lock) {
+            lock.rollback();   // nothing was changed: letting go of the lock is all
+        } catch (java.sql.SQLException e) {
+            // closed all the same, and the caller's next lock is let go too
+        }
+    }
+
     /** Once exactly {@code n} of the app's backends wait for a session's row lock: their pids. */
     List<Integer> awaitBackendsWaitingForASession(int n) {
         String waiting = """

@@ -1,7 +1,6 @@
 package dev.aiwebhook;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +102,8 @@ class CommandPermitsTest extends AppTestSupport {
             TestClient.Reply sync = client.command("store_memory", free, Map.of("type", "note", "content", "in the foreground"));
             assertThat(sync.status()).as(sync.toString()).isEqualTo(200);
             assertThat(count("SELECT count(*) FROM memories WHERE session_id = ?", free)).isEqualTo(1);
+            // and it did not take the waiting async store into its group (whose lock would have held it up)
+            assertThat(permits.waiting()).isEqualTo(1);
         } finally {
             for (Connection lock : locks) {
                 letGo(lock);
@@ -111,13 +112,5 @@ class CommandPermitsTest extends AppTestSupport {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(
                 "SELECT count(*) FROM memories WHERE session_id = ANY (?)", (Object) held.toArray(new String[0])) == 2);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> permits.available() == n);
-    }
-
-    private static void letGo(Connection lock) {
-        try (lock) {
-            lock.rollback();   // nothing was changed: letting go of the lock is all
-        } catch (SQLException e) {
-            // closed all the same, and the next lock is let go too
-        }
     }
 }

@@ -30,8 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code WORKER_APPLY_WAIT} for a lock held outside its group. When every member succeeded and
  * the commit did, each copy's message and properties become its exchange's. When a member
  * failed (a command error, a refused value, a lock not granted in time, the database away), the
- * group rolled back and nothing of it was stored: that member is applied again alone, on its own
- * thread, as if there had been no group, and the others are tried together again. When the group
+ * group rolled back and nothing of it was stored: that member, and the others of its session,
+ * are applied again alone, each on its own thread, as if there had been no group, and the
+ * others are tried together again ({@value #MAX_TRIES} tries in all, then each alone). When the group
  * could not begin, each member is applied alone. When the commit itself failed, the group may
  * have committed: each member fails with that error, as a transaction of its own would (a sync
  * caller gets 503 and the webhook's status URL; a delivered webhook is redelivered, and its
@@ -42,6 +43,8 @@ public class CommandGroups {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandGroups.class);
     static final String APPLY = "direct:apply-webhook";
+    /** Tries of a group, each without the commands that failed the one before; then each alone. */
+    static final int MAX_TRIES = 3;
     static final String LOCK_TIMEOUT = "sql:classpath:sql/worker/group_lock_timeout.sql?outputType=SelectOne";
 
     /** What became of a member of a group. */
@@ -81,7 +84,7 @@ public class CommandGroups {
         List<CommandPermits.Member> remaining = new ArrayList<>(group);
         remaining.sort(Comparator.comparing(CommandGroups::sessionOf));   // stable: arrival order within a session
         try {
-            while (remaining.size() > 1) {
+            for (int tries = 0; tries < MAX_TRIES && remaining.size() > 1; tries++) {
                 Attempt attempt = attempt(remaining);
                 if (attempt.failedAt() < 0) {
                     for (CommandPermits.Member m : remaining) {
@@ -89,13 +92,23 @@ public class CommandGroups {
                     }
                     return;
                 }
-                LOG.debug("A group of {} session commands rolled back: one is applied alone, the others together again",
+                // the one that failed leaves, with the others of its session (a session locked
+                // elsewhere, or missing, would fail them in turn); each is applied alone
+                CommandPermits.Member failed = remaining.get(attempt.failedAt());
+                String session = sessionOf(failed);
+                LOG.debug("A group of {} session commands rolled back: those of one session are applied alone, the others together again",
                         remaining.size());
-                remaining.remove(attempt.failedAt()).settle(Outcome.APPLY_ALONE, null);
+                remaining.removeIf(m -> {
+                    boolean leaves = m == failed || (!session.isEmpty() && session.equals(sessionOf(m)));
+                    if (leaves) {
+                        m.settle(Outcome.APPLY_ALONE, null);
+                    }
+                    return leaves;
+                });
             }
         } finally {
             for (CommandPermits.Member m : remaining) {
-                m.settle(Outcome.APPLY_ALONE, null);   // the last one, or any left by an error: alone (settled once)
+                m.settle(Outcome.APPLY_ALONE, null);   // one left, tries used up, or an error: alone (settled once)
             }
         }
     }

@@ -33,8 +33,9 @@ import org.springframework.stereotype.Component;
  * threads alike. A command taken into another's group waits on its own thread until the group
  * is done.
  * <p>
- * A command nobody waits for (async: handed over by the intake, or claimed) never takes the last
- * free permit; a caller who waits (sync) may. On two cores that leaves one transaction at a time
+ * When there are two permits or more, a command nobody waits for (async: handed over by the
+ * intake, or claimed) never takes the last free one, and whoever takes that one takes no such
+ * command into its group; a caller who waits (sync) may take any. On two cores that leaves one transaction at a time
  * to the background, in groups, and the other core to the intake and the callers: async intake
  * all-in-one rose and the worker's drain did not fall (README, Benchmark, twenty-first round).
  */
@@ -81,8 +82,9 @@ public class CommandPermits {
      * free permit: that one is kept for a caller who waits (sync). A permit is held for a few
      * milliseconds; one not free after a second means its holders are stuck (on a session's
      * lock, or the database unreachable: each waits up to the pool's 5 s for a connection), and
-     * the command then goes ahead alone without one, so a caller's wait stays bounded. The
-     * bound is for throughput, not safety. Whatever happens, the exchange ends as route
+     * the command then goes ahead alone without one, so a caller's wait for a permit stays
+     * bounded (once taken into a group, it waits for the group, whose every lock wait is bounded
+     * by the same time). The bound is for throughput, not safety. Whatever happens, the exchange ends as route
      * {@code apply-webhook} leaves it.
      */
     public void apply(Exchange exchange) throws InterruptedException {
@@ -98,9 +100,11 @@ public class CommandPermits {
             long deadline = System.nanoTime() + maxWaitNanos;
             while (!me.taken) {
                 if (free > (me.awaited ? 0 : keptForCallers)) {
+                    // the permit kept for callers who wait takes no background command into its group
+                    boolean onlyAwaited = free <= keptForCallers;
                     free--;
                     permit = true;
-                    group = takeGroup(me);
+                    group = takeGroup(me, onlyAwaited);
                     break;
                 }
                 long left = deadline - System.nanoTime();
@@ -148,14 +152,15 @@ public class CommandPermits {
 
     /**
      * Under lock, for the holder of a permit: itself, and the groupable commands waiting, oldest
-     * first, up to WORKER_APPLY_GROUP in all.
+     * first, up to WORKER_APPLY_GROUP in all; with the permit kept for callers who wait, only
+     * commands whose callers wait (a background command's lock wait must not hold them up).
      */
-    private List<Member> takeGroup(Member me) {
+    private List<Member> takeGroup(Member me, boolean onlyAwaited) {
         List<Member> group = new ArrayList<>();
         int room = me.groupable ? groupMax - 1 : 0;   // besides itself
         for (Iterator<Member> it = waiting.iterator(); it.hasNext(); ) {
             Member m = it.next();
-            if (m == me || (room > 0 && m.groupable)) {
+            if (m == me || (room > 0 && m.groupable && (m.awaited || !onlyAwaited))) {
                 it.remove();
                 m.taken = true;
                 group.add(m);
@@ -170,10 +175,19 @@ public class CommandPermits {
         return group;
     }
 
-    /** A caller waits for this command's result (a sync webhook). */
+    /**
+     * A caller waits for this command's result: it runs on its caller's thread, or it is a sync
+     * webhook on its first delivery (a redelivered one's caller has had its answer). A caller
+     * who waits with {@code ?wait=N} but no {@code "sync": true}, handed to a worker thread, is
+     * not told apart from an async one.
+     */
     private static boolean awaited(Exchange exchange) {
+        if (exchange.getProperty(HandOff.RELAY_ROW) != null) {
+            return true;
+        }
         JsonNode payload = exchange.getProperty("payload", JsonNode.class);
-        return payload != null && payload.path("sync").asBoolean(false);
+        Integer attempts = exchange.getMessage().getHeader("attempts", Integer.class);
+        return payload != null && payload.path("sync").asBoolean(false) && (attempts == null || attempts <= 1);
     }
 
     /** Permits in all. */
