@@ -32,8 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * failed (a command error, a refused value, a lock not granted in time, the database away), the
  * group rolled back and nothing of it was stored: that member, and the others of its session,
  * are applied again alone, each on its own thread, as if there had been no group, and the
- * others are tried together again ({@value #MAX_TRIES} tries in all, then each alone). When the group
- * could not begin, each member is applied alone. When the commit itself failed, the group may
+ * others are tried together again ({@value #MAX_TRIES} tries in all, then each alone). When the
+ * group could not begin, each member is applied alone. When the commit itself failed, the group may
  * have committed: each member fails with that error, as a transaction of its own would (a sync
  * caller gets 503 and the webhook's status URL; a delivered webhook is redelivered, and its
  * marker tells whether it was applied).
@@ -96,8 +96,8 @@ public class CommandGroups {
                 // elsewhere, or missing, would fail them in turn); each is applied alone
                 CommandPermits.Member failed = remaining.get(attempt.failedAt());
                 String session = sessionOf(failed);
-                LOG.debug("A group of {} session commands rolled back: those of one session are applied alone, the others together again",
-                        remaining.size());
+                LOG.debug("A group of {} session commands rolled back: those of one session are applied alone, "
+                        + "the others together again", remaining.size());
                 remaining.removeIf(m -> {
                     boolean leaves = m == failed || (!session.isEmpty() && session.equals(sessionOf(m)));
                     if (leaves) {
@@ -129,7 +129,8 @@ public class CommandGroups {
         boolean[] committing = {false};
         try {
             transactions.executeWithoutResult(status -> {
-                Exchange timeout = producer.send(LOCK_TIMEOUT, e -> e.getMessage().setHeader("lock_timeout", lockTimeout));
+                Exchange timeout = producer.send(LOCK_TIMEOUT,
+                        e -> e.getMessage().setHeader("lock_timeout", lockTimeout));
                 if (timeout.getException() != null) {
                     throw new IllegalStateException("the group's lock timeout was not set", timeout.getException());
                 }

@@ -35,9 +35,10 @@ import org.springframework.stereotype.Component;
  * <p>
  * When there are two permits or more, a command nobody waits for (async: handed over by the
  * intake, or claimed) never takes the last free one, and whoever takes that one takes no such
- * command into its group; a caller who waits (sync) may take any. On two cores that leaves one transaction at a time
- * to the background, in groups, and the other core to the intake and the callers: async intake
- * all-in-one rose and the worker's drain did not fall (README, Benchmark, twenty-first round).
+ * command into its group; a caller who waits (sync) may take any. On two cores that leaves one
+ * transaction at a time to the background, in groups, and the other core to the intake and the
+ * callers: async intake all-in-one rose and the worker's drain did not fall (README, Benchmark,
+ * twenty-first round).
  */
 @Component("commandPermits")
 public class CommandPermits {
@@ -62,8 +63,8 @@ public class CommandPermits {
                     + configured);
         }
         if (props.worker().applyGroup() < 1) {
-            throw new IllegalArgumentException("WORKER_APPLY_GROUP must be 1 (each command in its own transaction) or more, not "
-                    + props.worker().applyGroup());
+            throw new IllegalArgumentException("WORKER_APPLY_GROUP must be 1 (each command in its own transaction) "
+                    + "or more, not " + props.worker().applyGroup());
         }
         this.groups = groups;
         this.size = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
@@ -78,14 +79,14 @@ public class CommandPermits {
      * {@link Deliveries#open}) on the current thread, or has it applied in another's group.
      * A task goes straight ahead. A session command waits for a permit, at most
      * {@code WORKER_APPLY_WAIT} (1 s); with it, it applies itself and the commands queued
-     * before it in one transaction. A command nobody waits for (async) never takes the last
-     * free permit: that one is kept for a caller who waits (sync). A permit is held for a few
-     * milliseconds; one not free after a second means its holders are stuck (on a session's
-     * lock, or the database unreachable: each waits up to the pool's 5 s for a connection), and
-     * the command then goes ahead alone without one, so a caller's wait for a permit stays
-     * bounded (once taken into a group, it waits for the group, whose every lock wait is bounded
-     * by the same time). The bound is for throughput, not safety. Whatever happens, the exchange ends as route
-     * {@code apply-webhook} leaves it.
+     * before it in one transaction. With two permits or more, a command nobody waits for
+     * (async) never takes the last free one: that one is kept for a caller who waits (sync). A
+     * permit is held for a few milliseconds; one not free after a second means its holders are
+     * stuck (on a session's lock, or the database unreachable: each waits up to the pool's 5 s
+     * for a connection), and the command then goes ahead alone without one, so a caller's wait
+     * for a permit stays bounded (once taken into a group, it waits for the group, whose every
+     * lock wait is bounded by the same time). The bound is for throughput, not safety. Whatever
+     * happens, the exchange ends as route {@code apply-webhook} leaves it.
      */
     public void apply(Exchange exchange) throws InterruptedException {
         if (!CommandCatalog.SESSION_COMMAND.equals(exchange.getMessage().getHeader("webhookType"))) {
