@@ -2,7 +2,9 @@ package dev.aiwebhook.worker;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.commands.SessionIds;
@@ -81,8 +83,12 @@ public class CommandGroups {
      * happens.
      */
     void applyTogether(List<CommandPermits.Member> group) {
+        Map<CommandPermits.Member, String> sessions = new IdentityHashMap<>();
+        for (CommandPermits.Member m : group) {
+            sessions.put(m, sessionOf(m));   // read once: sorting and leaving compare them again and again
+        }
         List<CommandPermits.Member> remaining = new ArrayList<>(group);
-        remaining.sort(Comparator.comparing(CommandGroups::sessionOf));   // stable: arrival order within a session
+        remaining.sort(Comparator.comparing(sessions::get));   // stable: arrival order within a session
         try {
             for (int tries = 0; tries < MAX_TRIES && remaining.size() > 1; tries++) {
                 Attempt attempt = attempt(remaining);
@@ -95,11 +101,11 @@ public class CommandGroups {
                 // the one that failed leaves, with the others of its session (a session locked
                 // elsewhere, or missing, would fail them in turn); each is applied alone
                 CommandPermits.Member failed = remaining.get(attempt.failedAt());
-                String session = sessionOf(failed);
+                String session = sessions.get(failed);
                 LOG.debug("A group of {} session commands rolled back: those of one session are applied alone, "
                         + "the others together again", remaining.size());
                 remaining.removeIf(m -> {
-                    boolean leaves = m == failed || (!session.isEmpty() && session.equals(sessionOf(m)));
+                    boolean leaves = m == failed || (!session.isEmpty() && session.equals(sessions.get(m)));
                     if (leaves) {
                         m.settle(Outcome.APPLY_ALONE, null);
                     }

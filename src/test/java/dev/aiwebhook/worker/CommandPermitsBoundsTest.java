@@ -111,6 +111,34 @@ class CommandPermitsBoundsTest {
         return t;
     }
 
+    /** A session command that takes the only free permit and holds it until {@code groups.hold} opens. */
+    private static Thread holdThePermit(CommandPermits permits, RecordingGroups groups) {
+        groups.hold = new CountDownLatch(1);
+        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
+        Awaitility.await().until(() -> permits.available() == 0);
+        return holder;
+    }
+
+    /** Each exchange applied on a thread of its own, queued for a permit in this order. */
+    private static List<Thread> queue(CommandPermits permits, List<Exchange> exchanges) {
+        List<Thread> threads = new ArrayList<>();
+        for (Exchange e : exchanges) {
+            int before = permits.waiting();
+            threads.add(applyInThread(permits, e));
+            Awaitility.await().until(() -> permits.waiting() == before + 1);
+        }
+        return threads;
+    }
+
+    /** Opens the hold, and waits for the holder and the queued to be done. */
+    private static void letAllFinish(RecordingGroups groups, Thread holder, List<Thread> threads) throws InterruptedException {
+        groups.hold.countDown();
+        holder.join();
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
     @Test
     void zeroMeansAsManyAsTheMachineHasCoresAndANumberIsKept() {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -142,9 +170,7 @@ class CommandPermitsBoundsTest {
     void aCommandThatWaitedItsTimeGoesAheadAloneWithoutOne() throws Exception {
         RecordingGroups groups = new RecordingGroups();
         CommandPermits permits = permits(groups, 1, Duration.ofMillis(100), 16);
-        groups.hold = new CountDownLatch(1);
-        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
-        Awaitility.await().until(() -> permits.available() == 0);
+        Thread holder = holdThePermit(permits, groups);
         CountDownLatch lateDone = new CountDownLatch(1);
         Exchange late = webhook(CommandCatalog.SESSION_COMMAND);
         List<Integer> freeWhileLateApplied = new CopyOnWriteArrayList<>();
@@ -158,9 +184,7 @@ class CommandPermitsBoundsTest {
         // a held permit never keeps a command waiting for good: it is applied with none free
         assertThat(lateDone.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(freeWhileLateApplied).containsExactly(0);
-        groups.hold.countDown();
-        holder.join();
-        lateThread.join();
+        letAllFinish(groups, holder, List.of(lateThread));
         assertThat(permits.available()).isEqualTo(1);   // the late one took none, so gave none back
         assertThat(permits.waiting()).isZero();
     }
@@ -169,25 +193,17 @@ class CommandPermitsBoundsTest {
     void theCommandsThatWaitedAreAppliedInGroupsOfAtMostTheConfiguredSize() throws Exception {
         RecordingGroups groups = new RecordingGroups();
         CommandPermits permits = permits(groups, 1, Duration.ofSeconds(20), 3);
-        groups.hold = new CountDownLatch(1);
-        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
-        Awaitility.await().until(() -> permits.available() == 0);
+        Thread holder = holdThePermit(permits, groups);
         List<Exchange> queued = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Exchange e = webhook(CommandCatalog.SESSION_COMMAND);
-            queued.add(e);
-            threads.add(applyInThread(permits, e));
+            queued.add(webhook(CommandCatalog.SESSION_COMMAND));
         }
-        Awaitility.await().until(() -> permits.waiting() == 4);
-        groups.hold.countDown();
-        holder.join();
-        for (Thread t : threads) {
-            t.join();
-        }
+        letAllFinish(groups, holder, queue(permits, queued));
         // four waited: one took the permit with two others (at most 3), the last went alone or in a group of its own
         assertThat(groups.together).isNotEmpty();
         assertThat(groups.together.get(0)).hasSize(3);
+        // oldest first: whichever of the four took the permit, the two that queued first are in its group
+        assertThat(groups.together.get(0)).contains(queued.get(0), queued.get(1));
         List<Exchange> applied = new ArrayList<>();
         groups.together.forEach(applied::addAll);
         groups.alone.stream().skip(1).forEach(applied::add);   // the first alone was the holder
@@ -205,20 +221,9 @@ class CommandPermitsBoundsTest {
             RecordingGroups groups = new RecordingGroups();
             groups.groupOutcome = outcome;
             CommandPermits permits = permits(groups, 1, Duration.ofSeconds(20), 16);
-            groups.hold = new CountDownLatch(1);
-            Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
-            Awaitility.await().until(() -> permits.available() == 0);
+            Thread holder = holdThePermit(permits, groups);
             List<Exchange> queued = List.of(webhook(CommandCatalog.SESSION_COMMAND), webhook(CommandCatalog.SESSION_COMMAND));
-            List<Thread> threads = new ArrayList<>();
-            for (Exchange e : queued) {
-                threads.add(applyInThread(permits, e));
-            }
-            Awaitility.await().until(() -> permits.waiting() == 2);
-            groups.hold.countDown();
-            holder.join();
-            for (Thread t : threads) {
-                t.join();
-            }
+            letAllFinish(groups, holder, queue(permits, queued));
             assertThat(groups.together).hasSize(1);
             for (Exchange e : queued) {
                 if (outcome == CommandGroups.Outcome.APPLY_ALONE) {
@@ -267,23 +272,10 @@ class CommandPermitsBoundsTest {
     void aBatchIsNeverGrouped() throws Exception {
         RecordingGroups groups = new RecordingGroups();
         CommandPermits permits = permits(groups, 1, Duration.ofSeconds(20), 16);
-        groups.hold = new CountDownLatch(1);
-        Thread holder = applyInThread(permits, webhook(CommandCatalog.SESSION_COMMAND));
-        Awaitility.await().until(() -> permits.available() == 0);
+        Thread holder = holdThePermit(permits, groups);
         Exchange batch = webhook(CommandCatalog.SESSION_COMMAND, "batch", true);
-        Exchange store = webhook(CommandCatalog.SESSION_COMMAND);
-        Exchange store2 = webhook(CommandCatalog.SESSION_COMMAND);
-        List<Thread> threads = new ArrayList<>();
-        threads.add(applyInThread(permits, batch));
-        Awaitility.await().until(() -> permits.waiting() == 1);
-        threads.add(applyInThread(permits, store));
-        threads.add(applyInThread(permits, store2));
-        Awaitility.await().until(() -> permits.waiting() == 3);
-        groups.hold.countDown();
-        holder.join();
-        for (Thread t : threads) {
-            t.join();
-        }
+        letAllFinish(groups, holder, queue(permits, List.of(batch, webhook(CommandCatalog.SESSION_COMMAND),
+                webhook(CommandCatalog.SESSION_COMMAND))));
         assertThat(groups.alone).contains(batch);
         for (List<Exchange> group : groups.together) {
             assertThat(group).doesNotContain(batch);
