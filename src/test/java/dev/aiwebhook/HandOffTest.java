@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.aiwebhook.config.AppProperties;
+import dev.aiwebhook.worker.IntakePressure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -27,6 +28,21 @@ class HandOffTest extends AppTestSupport {
 
     @Autowired
     AppProperties props;
+
+    @Autowired
+    IntakePressure pressure;
+
+    @Test
+    void everyWebhookTheIntakeTakesCountsTowardsItsPressureOnTheWorker() {
+        String s = newSession("handoff-counted");
+        long before = pressure.taken();
+        for (boolean sync : new boolean[] {false, true}) {
+            var reply = client.post("/webhook", store(s, sync), Map.of("X-API-Key", TestClient.API_KEY));
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(sync ? 200 : 202);
+        }
+        // what tells the worker to hold back async commands while the intake takes the cores
+        assertThat(pressure.taken() - before).isGreaterThanOrEqualTo(2);
+    }
 
     @Test
     void aSyncSessionCommandIsStoredByTheTransactionThatAppliesIt() throws Exception {

@@ -57,10 +57,11 @@ public class HandOff {
     private final ClaimSignal signal;
     private final ProducerTemplate producer;
     private final LocalTaskRunner tasks;
+    private final IntakePressure pressure;
 
     public HandOff(@Value("${app.worker.in-process:false}") boolean inProcess, AppProperties props,
                    WorkerState worker, WorkerSlots slots, ClaimSignal signal, @Lazy ProducerTemplate producer,
-                   LocalTaskRunner tasks) {
+                   LocalTaskRunner tasks, IntakePressure pressure) {
         this.inProcess = inProcess;
         this.props = props;
         this.worker = worker;
@@ -68,6 +69,7 @@ public class HandOff {
         this.signal = signal;
         this.producer = producer;
         this.tasks = tasks;
+        this.pressure = pressure;
     }
 
     /**
@@ -80,6 +82,7 @@ public class HandOff {
         if (!inProcess || !worker.isPolling()) {
             return;
         }
+        pressure.accepted();
         @SuppressWarnings("unchecked")
         Map<String, Object> params = exchange.getMessage().getBody(Map.class);
         boolean slot;
