@@ -39,25 +39,14 @@ import org.springframework.stereotype.Component;
  * transaction at a time to the background, in groups, and the other core to the intake and the
  * callers: async intake all-in-one rose and the worker's drain did not fall (README, Benchmark,
  * twenty-first round).
- * <p>
- * In an all-in-one app, while the relay's intake takes the cores ({@link IntakePressure}), a
- * command nobody waits for holds back before it takes a permit, up to {@code WORKER_YIELD_MAX}
- * (250 ms), and a caller who waits takes no such command into its group. The cores answer the
- * callers first; the webhooks held back are stored already, and are applied when the intake
- * eases or their hold ends, in groups (README, Benchmark, twenty-second round).
  */
 @Component("commandPermits")
 public class CommandPermits {
 
-    /** How often a command holding back looks again whether the intake still presses. */
-    private static final long HOLD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
     private final CommandGroups groups;
-    private final IntakePressure pressure;
     private final int size;
     private final int groupMax;
     private final long maxWaitNanos;
-    private final long holdNanos;
     /** Permits a command nobody waits for leaves free: one, when there are two or more. */
     private final int keptForCallers;
 
@@ -67,7 +56,7 @@ public class CommandPermits {
     /** Permits free; guarded by lock. */
     private int free;
 
-    public CommandPermits(AppProperties props, CommandGroups groups, IntakePressure pressure) {
+    public CommandPermits(AppProperties props, CommandGroups groups) {
         int configured = props.worker().applyConcurrency();
         if (configured < 0) {
             throw new IllegalArgumentException("WORKER_APPLY_CONCURRENCY must be 0 (the machine's cores) or more, not "
@@ -77,17 +66,11 @@ public class CommandPermits {
             throw new IllegalArgumentException("WORKER_APPLY_GROUP must be 1 (each command in its own transaction) "
                     + "or more, not " + props.worker().applyGroup());
         }
-        if (props.worker().yieldMax().isNegative()) {
-            throw new IllegalArgumentException("WORKER_YIELD_MAX must be 0 (never hold back) or more, not "
-                    + props.worker().yieldMax());
-        }
         this.groups = groups;
-        this.pressure = pressure;
         this.size = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         this.free = size;
         this.groupMax = props.worker().applyGroup();
         this.maxWaitNanos = props.worker().applyWait().toNanos();
-        this.holdNanos = props.worker().yieldMax().toNanos();
         this.keptForCallers = size > 1 ? 1 : 0;
     }
 
@@ -97,8 +80,7 @@ public class CommandPermits {
      * A task goes straight ahead. A session command waits for a permit, at most
      * {@code WORKER_APPLY_WAIT} (1 s); with it, it applies itself and the commands queued
      * before it in one transaction. With two permits or more, a command nobody waits for
-     * (async) never takes the last free one: that one is kept for a caller who waits (sync);
-     * while the intake presses, it first holds back, at most {@code WORKER_YIELD_MAX}. A
+     * (async) never takes the last free one: that one is kept for a caller who waits (sync). A
      * permit is held for a few milliseconds; one not free after a second means its holders are
      * stuck (on a session's lock, or the database unreachable: each waits up to the pool's 5 s
      * for a connection), and the command then goes ahead alone without one, so a caller's wait
@@ -116,22 +98,17 @@ public class CommandPermits {
         boolean permit = false;
         synchronized (lock) {
             waiting.addLast(me);
-            long holdUntil = System.nanoTime() + (me.awaited ? 0 : holdNanos);
-            long deadline = holdUntil + maxWaitNanos;
+            long deadline = System.nanoTime() + maxWaitNanos;
             while (!me.taken) {
-                long now = System.nanoTime();
-                boolean pressing = holdNanos > 0 && pressure.pressing();
-                boolean holding = pressing && now < holdUntil;
-                if (!holding && free > (me.awaited ? 0 : keptForCallers)) {
-                    // the permit kept for callers who wait takes no background command into its
-                    // group, nor does a caller while the intake presses (they hold back)
-                    boolean onlyAwaited = free <= keptForCallers || (me.awaited && pressing);
+                if (free > (me.awaited ? 0 : keptForCallers)) {
+                    // the permit kept for callers who wait takes no background command into its group
+                    boolean onlyAwaited = free <= keptForCallers;
                     free--;
                     permit = true;
                     group = takeGroup(me, onlyAwaited);
                     break;
                 }
-                long left = deadline - now;
+                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     waiting.remove(me);   // goes ahead alone, without a permit
                     me.taken = true;
@@ -139,7 +116,7 @@ public class CommandPermits {
                     break;
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, holding ? Math.min(left, HOLD_POLL_NANOS) : left);
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
                 } catch (InterruptedException e) {
                     if (!me.taken) {
                         waiting.remove(me);

@@ -76,7 +76,8 @@ public class HandOff {
      * Before the webhook is stored (body: the parameters of the enqueue): takes a worker slot
      * when one is free and adds the lease's parameters. A session command whose caller waits
      * for it waits for a slot too, as long as the caller would wait for its result; when none
-     * frees in that time it is queued, and the caller, its wait used up, gets 202 at once.
+     * frees in that time it is queued, and the caller, its wait used up, gets 202 at once. A
+     * webhook nobody waits for is queued while the intake presses ({@link IntakePressure}).
      */
     public void reserve(Exchange exchange) throws Exception {
         if (!inProcess || !worker.isPolling()) {
@@ -85,6 +86,9 @@ public class HandOff {
         pressure.accepted();
         @SuppressWarnings("unchecked")
         Map<String, Object> params = exchange.getMessage().getBody(Map.class);
+        if (!callerWaits(params) && pressure.yields()) {
+            return;   // queued: the cores answer callers first (IntakePressure)
+        }
         boolean slot;
         if (runsOnCallersThread(params)) {
             slot = slots.tryTake(((Number) params.get("wait_ms")).longValue());
@@ -212,11 +216,14 @@ public class HandOff {
     /**
      * The in-process poller, before it takes slots: after a claim that emptied the queue, wait
      * until the relay queues a webhook it could not hand over (or a second, for retries that
-     * fall due). A worker in another process waits at the relay instead (its long-poll).
+     * fall due); then, while the intake presses, up to WORKER_YIELD_MAX more
+     * ({@link IntakePressure#awaitEased}). A worker in another process waits at the relay
+     * instead (its long-poll).
      */
     public void awaitQueued(Exchange exchange) throws InterruptedException {
         if (inProcess) {
             signal.awaitAfterDrained(exchange);
+            pressure.awaitEased();
         } else {
             exchange.removeProperty(ClaimSignal.DRAINED);
         }

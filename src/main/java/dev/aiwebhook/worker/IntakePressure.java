@@ -6,24 +6,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
+import dev.aiwebhook.config.AppProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether the relay's intake, in the same process, is taking the machine's cores: webhooks
- * arriving at {@value #MIN_PER_SECOND}/s or more while the cores were at least
- * {@value #BUSY_PERCENT} % busy, over the last sample (at least {@value #SAMPLE_MILLIS} ms).
- * Then a command nobody waits for holds back for a while ({@link CommandPermits}), and the
- * cores answer the callers first; its webhook is stored already, and it is applied when the
- * intake eases or its hold ends.
+ * In an all-in-one app, background work gives way to the relay's intake when the two compete
+ * for the machine's cores. The intake presses when webhooks arrive at {@value #MIN_PER_SECOND}/s
+ * or more while the cores are at least {@value #BUSY_PERCENT} % busy, over the last sample (at
+ * least {@value #SAMPLE_MILLIS} ms). Then:
+ * <ul>
+ * <li>the intake queues a webhook nobody waits for rather than handing it to a worker thread
+ *     at once ({@link HandOff#reserve}): it is stored as always, in the intake's shared
+ *     commits, and no worker slot is held for it;</li>
+ * <li>the poller waits before it claims, until the intake eases or for at most
+ *     {@code WORKER_YIELD_MAX} (250 ms; 0: never wait, and never queue for this reason), so
+ *     the background still moves, a few slots' worth of webhooks per wait
+ *     ({@link #awaitEased}).</li>
+ * </ul>
+ * A caller who waits (sync) is not affected: its command runs as before. The cores answer the
+ * callers first, and the backlog is applied when they are free.
  * <p>
- * The cores' time is read from {@code /proc/stat} (the whole machine's, 15 µs a read, once per
- * sample at most). Where it cannot be read (not Linux), the intake never counts as pressing:
- * the worker applies as it would without this. The intake is counted by {@link HandOff#reserve},
- * which every webhook of an all-in-one app passes; a worker in another process never holds back.
+ * The cores' time is the whole machine's, from the first line of {@code /proc/stat}, read once
+ * per sample at most, by whichever thread finds the sample old (the others use the last one);
+ * it counts in ticks of 10 ms, about 20 a sample on two cores. In a container whose CPU limit is
+ * below the machine's, the cores may have room while the container has none: the worker then
+ * applies as it would without this. Where it cannot be read (not Linux), the intake never presses. A worker in another process
+ * has no intake of its own and never waits.
  */
 @Component("intakePressure")
 public class IntakePressure {
@@ -31,6 +44,9 @@ public class IntakePressure {
     static final long MIN_PER_SECOND = 500;
     static final int BUSY_PERCENT = 90;
     static final long SAMPLE_MILLIS = 100;
+    private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS);
+    /** Nanoseconds per webhook at MIN_PER_SECOND. */
+    private static final long NANOS_PER_WEBHOOK = TimeUnit.SECONDS.toNanos(1) / MIN_PER_SECOND;
 
     /** The machine's CPU time so far, in any unit: busy and in all; null when unknown. */
     @FunctionalInterface
@@ -41,21 +57,27 @@ public class IntakePressure {
     private final LongAdder accepted = new LongAdder();
     private final CpuTimes cpu;
     private final LongSupplier nanoClock;
+    private final long yieldMaxNanos;
 
-    /** Guarded by this. */
-    private long sampledAt;
+    /** One thread samples at a time; the fields below are written by it only. */
+    private final AtomicBoolean sampling = new AtomicBoolean();
+    private volatile long sampledAt;
     private long acceptedThen;
     private long[] cpuThen;
     private volatile boolean pressing;
 
     @Autowired
-    public IntakePressure() {
-        this(IntakePressure::procStat, System::nanoTime);
+    public IntakePressure(AppProperties props) {
+        this(IntakePressure::procStat, System::nanoTime, props.worker().yieldMax().toNanos());
     }
 
-    IntakePressure(CpuTimes cpu, LongSupplier nanoClock) {
+    IntakePressure(CpuTimes cpu, LongSupplier nanoClock, long yieldMaxNanos) {
+        if (yieldMaxNanos < 0) {
+            throw new IllegalArgumentException("WORKER_YIELD_MAX must be 0 (never wait) or more");
+        }
         this.cpu = cpu;
         this.nanoClock = nanoClock;
+        this.yieldMaxNanos = yieldMaxNanos;
         this.sampledAt = nanoClock.getAsLong();
         this.cpuThen = cpu.busyAndTotal();
     }
@@ -70,22 +92,46 @@ public class IntakePressure {
         return accepted.sum();
     }
 
-    /** The intake takes the cores (as of the last sample, taken now when it is old enough). */
+    /** The intake takes the cores, as of the last sample (taken now when it is old enough). */
     public boolean pressing() {
         long now = nanoClock.getAsLong();
-        synchronized (this) {
-            long elapsed = now - sampledAt;
-            if (elapsed >= TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS)) {
-                long count = accepted.sum();
-                long[] times = cpu.busyAndTotal();
-                boolean fast = (count - acceptedThen) * TimeUnit.SECONDS.toNanos(1) >= MIN_PER_SECOND * elapsed;
-                pressing = fast && busy(cpuThen, times);
-                sampledAt = now;
-                acceptedThen = count;
-                cpuThen = times;
+        if (now - sampledAt >= SAMPLE_NANOS && sampling.compareAndSet(false, true)) {
+            try {
+                long elapsed = now - sampledAt;
+                if (elapsed >= SAMPLE_NANOS) {
+                    long count = accepted.sum();
+                    long[] times = cpu.busyAndTotal();
+                    boolean fast = count - acceptedThen >= elapsed / NANOS_PER_WEBHOOK;
+                    pressing = fast && busy(cpuThen, times);
+                    acceptedThen = count;
+                    cpuThen = times;
+                    sampledAt = now;
+                }
+            } finally {
+                sampling.set(false);
             }
         }
         return pressing;
+    }
+
+    /** Whether background work gives way now: WORKER_YIELD_MAX is not 0 and the intake presses. */
+    public boolean yields() {
+        return yieldMaxNanos > 0 && pressing();
+    }
+
+    /**
+     * The in-process poller, before it claims: waits while the intake presses, at most
+     * WORKER_YIELD_MAX, looking again at each new sample.
+     */
+    public void awaitEased() throws InterruptedException {
+        long deadline = nanoClock.getAsLong() + yieldMaxNanos;
+        while (yields()) {
+            long left = deadline - nanoClock.getAsLong();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, SAMPLE_NANOS));
+        }
     }
 
     private static boolean busy(long[] then, long[] now) {

@@ -77,37 +77,13 @@ class CommandPermitsBoundsTest {
         }
     }
 
-    /** The intake's pressure, set by the test. */
-    static final class SetPressure extends IntakePressure {
-        volatile boolean on;
-
-        SetPressure(boolean on) {
-            super(() -> null, System::nanoTime);
-            this.on = on;
-        }
-
-        @Override
-        public boolean pressing() {
-            return on;
-        }
-    }
-
     private static AppProperties properties(int applyConcurrency, Duration wait, int group) {
-        return properties(applyConcurrency, wait, group, Duration.ZERO);
-    }
-
-    private static AppProperties properties(int applyConcurrency, Duration wait, int group, Duration yieldMax) {
         return new AppProperties("all", null, null, null, null, null, null,
-                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, yieldMax, Duration.ofSeconds(10)));
+                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, Duration.ZERO, Duration.ofSeconds(10)));
     }
 
     private static CommandPermits permits(RecordingGroups groups, int applyConcurrency, Duration wait, int group) {
-        return new CommandPermits(properties(applyConcurrency, wait, group), groups, new SetPressure(false));
-    }
-
-    /** Two permits, a wait of 20 s and groups of 16, holding back up to yieldMax under the given pressure. */
-    private static CommandPermits pressed(RecordingGroups groups, Duration yieldMax, IntakePressure pressure) {
-        return new CommandPermits(properties(2, Duration.ofSeconds(20), 16, yieldMax), groups, pressure);
+        return new CommandPermits(properties(applyConcurrency, wait, group), groups);
     }
 
     /** A sync webhook: its caller waits. */
@@ -174,8 +150,6 @@ class CommandPermitsBoundsTest {
                 .hasMessageContaining("WORKER_APPLY_CONCURRENCY");
         assertThatThrownBy(() -> permits(groups, 2, Duration.ofSeconds(1), 0))
                 .hasMessageContaining("WORKER_APPLY_GROUP");
-        assertThatThrownBy(() -> pressed(groups, Duration.ofMillis(-1), new SetPressure(false)))
-                .hasMessageContaining("WORKER_YIELD_MAX");
     }
 
     @Test
@@ -307,58 +281,5 @@ class CommandPermitsBoundsTest {
             assertThat(group).doesNotContain(batch);
         }
         assertThat(groups.alone.size() + groups.together.stream().mapToInt(List::size).sum()).isEqualTo(4);
-    }
-
-    @Test
-    void whileTheIntakePressesACommandNobodyWaitsForHoldsBackACallerWhoWaitsDoesNot() throws Exception {
-        RecordingGroups groups = new RecordingGroups();
-        SetPressure pressure = new SetPressure(true);
-        CommandPermits permits = pressed(groups, Duration.ofSeconds(20), pressure);
-        Exchange async = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
-        Thread asyncThread = applyInThread(permits, async);
-        Awaitility.await().until(() -> permits.waiting() == 1);
-        Thread.sleep(200);
-        assertThat(groups.alone).as("held back, with both permits free").isEmpty();
-        assertThat(permits.available()).isEqualTo(2);
-        Exchange sync = webhook(CommandCatalog.SESSION_COMMAND);
-        permits.apply(sync);
-        // applied at once, alone: the async one holding back is not taken into its group
-        assertThat(groups.alone).containsExactly(sync);
-        assertThat(groups.together).isEmpty();
-        assertThat(permits.waiting()).isEqualTo(1);
-        pressure.on = false;   // the intake eases: applied long before its hold of 20 s ends
-        asyncThread.join(5_000);
-        assertThat(groups.alone).containsExactly(sync, async);
-        assertThat(permits.available()).isEqualTo(2);
-    }
-
-    @Test
-    void aHoldEndsAfterWorkerYieldMaxAndTheCommandsHeldBackAreAppliedTogether() throws Exception {
-        RecordingGroups groups = new RecordingGroups();
-        CommandPermits permits = pressed(groups, Duration.ofMillis(500), new SetPressure(true));
-        List<Exchange> held = List.of(webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false),
-                webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false));
-        List<Thread> threads = new ArrayList<>();
-        for (Exchange e : held) {
-            threads.add(applyInThread(permits, e));
-        }
-        Awaitility.await().until(() -> permits.waiting() == 2);
-        for (Thread t : threads) {
-            t.join(5_000);
-        }
-        // the intake never eased: the first whose hold ended took a permit and the other with it
-        assertThat(groups.together).hasSize(1);
-        assertThat(groups.together.get(0)).containsExactlyInAnyOrderElementsOf(held);
-        assertThat(groups.alone).isEmpty();
-        assertThat(permits.waiting()).isZero();
-    }
-
-    @Test
-    void withWorkerYieldMaxZeroNothingHoldsBack() throws Exception {
-        RecordingGroups groups = new RecordingGroups();
-        CommandPermits permits = pressed(groups, Duration.ZERO, new SetPressure(true));
-        Exchange async = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
-        permits.apply(async);
-        assertThat(groups.alone).containsExactly(async);
     }
 }
