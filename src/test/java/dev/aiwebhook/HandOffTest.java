@@ -40,7 +40,7 @@ class HandOffTest extends AppTestSupport {
             var reply = client.post("/webhook", store(s, sync), Map.of("X-API-Key", TestClient.API_KEY));
             assertThat(reply.status()).as(reply.toString()).isEqualTo(sync ? 200 : 202);
         }
-        // what tells the worker to hold back async commands while the intake takes the cores
+        // what tells the intake and the poller that background work gives way (IntakePressure)
         assertThat(pressure.taken() - before).isGreaterThanOrEqualTo(2);
     }
 

@@ -47,7 +47,7 @@ public record AppProperties(
             Duration applyWait,
             /** the most session commands a permit's holder applies in one transaction (1: each in its own) */
             int applyGroup,
-            /** all-in-one: how long the poller waits before it claims while the intake takes the cores (0: never) */
+            /** all-in-one: how long the poller waits before it claims while the intake takes the cores (0: never; nor is a webhook queued for that) */
             Duration yieldMax,
             /** how long a claim waits at the relay for work (long-poll) */
             Duration claimWait) {

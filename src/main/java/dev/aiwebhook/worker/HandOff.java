@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * worker is running and has a free slot, the intake stores the webhook already leased to it
  * ({@code sql/relay/enqueue_claimed.sql}) and hands the claimed item straight to a worker
  * thread: no claim query, no wake-up of the poller. Otherwise the webhook is queued and the
- * poller is woken, as for a worker in another process. A session command whose caller waits
+ * poller is woken, as for a worker in another process; so is one nobody waits for while the
+ * intake takes the cores ({@link IntakePressure}). A session command whose caller waits
  * (and that carries no Idempotency-Key) goes one step further: it is stored by the transaction
  * that applies it ({@link #runInline}); so is a git task whose caller waits at least as long
  * as the task may run, when a place to run it is free at once. Either way the webhook is stored
@@ -223,7 +224,7 @@ public class HandOff {
     public void awaitQueued(Exchange exchange) throws InterruptedException {
         if (inProcess) {
             signal.awaitAfterDrained(exchange);
-            pressure.awaitEased();
+            pressure.awaitEased(worker::isPolling);
         } else {
             exchange.removeProperty(ClaimSignal.DRAINED);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import dev.aiwebhook.config.AppProperties;
@@ -25,9 +26,11 @@ import org.springframework.stereotype.Component;
  *     commits, and no worker slot is held for it;</li>
  * <li>the poller waits before it claims, until the intake eases or for at most
  *     {@code WORKER_YIELD_MAX} (250 ms; 0: never wait, and never queue for this reason), so
- *     the background still moves, a few slots' worth of webhooks per wait
- *     ({@link #awaitEased}).</li>
+ *     the background still moves: the free worker slots' worth of webhooks per wait, one
+ *     slot left for a sync caller ({@link #awaitEased}, {@link WorkerSlots#take}).</li>
  * </ul>
+ * Under a sustained press the backlog grows (by design: the callers come first) and is
+ * applied once the intake eases.
  * A caller who waits (sync) is not affected: its command runs as before. The cores answer the
  * callers first, and the backlog is applied when they are free.
  * <p>
@@ -121,11 +124,12 @@ public class IntakePressure {
 
     /**
      * The in-process poller, before it claims: waits while the intake presses, at most
-     * WORKER_YIELD_MAX, looking again at each new sample.
+     * WORKER_YIELD_MAX, looking again at each new sample; at once when {@code goOn} turns false
+     * (the worker paused or stopping).
      */
-    public void awaitEased() throws InterruptedException {
+    public void awaitEased(BooleanSupplier goOn) throws InterruptedException {
         long deadline = nanoClock.getAsLong() + yieldMaxNanos;
-        while (yields()) {
+        while (goOn.getAsBoolean() && yields()) {
             long left = deadline - nanoClock.getAsLong();
             if (left <= 0) {
                 return;

@@ -19,16 +19,25 @@ public class WorkerSlots {
 
     static final String CLAIM_MAX = "claimMax";
     private final Semaphore free;
+    private final IntakePressure pressure;
 
-    public WorkerSlots(AppProperties props) {
+    public WorkerSlots(AppProperties props, IntakePressure pressure) {
         this.free = new Semaphore(Math.max(1, props.worker().concurrency()));
+        this.pressure = pressure;
     }
 
-    /** Waits (up to a second) for at least one free slot, takes every free one; the count goes in claimMax. */
+    /**
+     * Waits (up to a second) for at least one free slot, takes every free one, but one while the
+     * intake presses (kept for a sync caller); the count goes in claimMax.
+     */
     public void take(Exchange exchange) throws InterruptedException {
         int n = 0;
         if (free.tryAcquire(1, TimeUnit.SECONDS)) {
             n = 1 + free.drainPermits();
+            if (n > 1 && pressure.yields()) {
+                free.release();
+                n--;
+            }
         }
         exchange.getMessage().setHeader(CLAIM_MAX, n);
     }

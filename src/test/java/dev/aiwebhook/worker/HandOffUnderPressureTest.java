@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,21 +23,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * queued (no worker slot, no lease), a sync session command still runs on its caller's thread.
  * What a queued or handed-over webhook then becomes in PostgreSQL is HandOffTest's.
  */
+@Timeout(20)
 class HandOffUnderPressureTest {
 
     @TempDir
     Path dataDir;
 
+    private WorkerState worker;
+    private WorkerSlots slots;
+
     private HandOff handOff(IntakePressure pressure) {
-        AppProperties props = new AppProperties("all", "test-key-0123456789abcdef", "test-token-0123456789abcdef",
+        AppProperties props = props();
+        worker = new WorkerState(new Secrets(props));
+        worker.start();
+        slots = new WorkerSlots(props, pressure);
+        return new HandOff(true, props, worker, slots, new ClaimSignal(), null, null, pressure);
+    }
+
+    private AppProperties props() {
+        return new AppProperties("all", "test-key-0123456789abcdef", "test-token-0123456789abcdef",
                 null, null, dataDir.toString(),
                 new AppProperties.Relay(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(150),
                         5, Duration.ofSeconds(30), 0),
                 new AppProperties.Worker("w-test", 8, 0, Duration.ofSeconds(1), 16, Duration.ofMillis(250),
                         Duration.ofSeconds(10)));
-        WorkerState worker = new WorkerState(new Secrets(props));
-        worker.start();
-        return new HandOff(true, props, worker, new WorkerSlots(props), new ClaimSignal(), null, null, pressure);
     }
 
     /** The intake's parameters of one webhook, as WebhookEnvelope gives them to the hand-off. */
@@ -91,7 +101,32 @@ class HandOffUnderPressureTest {
         Exchange claiming = new DefaultExchange(new DefaultCamelContext());
         long start = System.nanoTime();
         handOff.awaitQueued(claiming);   // the last claim did not empty the queue: only the intake holds it
-        assertThat(System.nanoTime() - start).as("waited WORKER_YIELD_MAX")
-                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(System.nanoTime() - start).as("waited WORKER_YIELD_MAX, no more")
+                .isBetween(TimeUnit.MILLISECONDS.toNanos(300), TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void aPausedWorkersPollerDoesNotWaitForTheIntake() throws Exception {
+        HandOff handOff = handOff(new IntakePressureTest.SetPressure(true, 60_000));
+        worker.pause();
+        handOff.awaitQueued(new DefaultExchange(new DefaultCamelContext()));   // within the test's timeout, not a minute
+        assertThat(worker.isPolling()).isFalse();
+    }
+
+    @Test
+    void whileTheIntakePressesThePollerLeavesOneFreeSlotForASyncCaller() throws Exception {
+        IntakePressureTest.SetPressure pressure = new IntakePressureTest.SetPressure(true, 250);
+        handOff(pressure);
+        Exchange claim = new DefaultExchange(new DefaultCamelContext());
+        slots.take(claim);
+        assertThat(claim.getMessage().getHeader("claimMax", Integer.class)).isEqualTo(7);
+        assertThat(slots.tryTake()).as("the one left").isTrue();
+        assertThat(slots.tryTake()).isFalse();
+
+        pressure.on = false;
+        handOff(pressure);
+        Exchange eased = new DefaultExchange(new DefaultCamelContext());
+        slots.take(eased);
+        assertThat(eased.getMessage().getHeader("claimMax", Integer.class)).isEqualTo(8);
     }
 }

@@ -93,7 +93,7 @@ class IntakePressureTest {
         sample(pressure, 100, 100);
         assertThat(pressure.pressing()).isTrue();
         assertThat(pressure.yields()).isFalse();
-        pressure.awaitEased();   // on the test's clock, which stands still: returns only because it does not wait
+        pressure.awaitEased(() -> true);   // on the test's clock, which stands still: returns only because it does not wait
         assertThatThrownBy(() -> new IntakePressure(() -> null, clock::get, -1))
                 .hasMessageContaining("WORKER_YIELD_MAX");
     }
@@ -102,14 +102,14 @@ class IntakePressureTest {
     void thePollerWaitsWhileTheIntakePressesAtMostWorkerYieldMax() throws Exception {
         SetPressure pressure = new SetPressure(true, 300);
         long start = System.nanoTime();
-        pressure.awaitEased();
+        pressure.awaitEased(() -> true);
         assertThat(System.nanoTime() - start).as("held for WORKER_YIELD_MAX")
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
 
         SetPressure easing = new SetPressure(true, 60_000);
         CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
             try {
-                easing.awaitEased();
+                easing.awaitEased(() -> true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
