@@ -29,17 +29,16 @@ import org.springframework.stereotype.Component;
  *     the background still moves: the free worker slots' worth of webhooks per wait, one
  *     slot left for a sync caller ({@link #awaitEased}, {@link WorkerSlots#take}).</li>
  * </ul>
- * Under a sustained press the backlog grows (by design: the callers come first) and is
- * applied once the intake eases.
- * A caller who waits (sync) is not affected: its command runs as before. The cores answer the
- * callers first, and the backlog is applied when they are free.
+ * A caller who waits (sync) is not affected: its command runs as before. Under a press that
+ * lasts, the backlog grows (by design: the callers come first) and is applied once the intake
+ * eases (README, Benchmark, twenty-second round).
  * <p>
  * The cores' time is the whole machine's, from the first line of {@code /proc/stat}, read once
  * per sample at most, by whichever thread finds the sample old (the others use the last one);
- * it counts in ticks of 10 ms, about 20 a sample on two cores. In a container whose CPU limit is
- * below the machine's, the cores may have room while the container has none: the worker then
- * applies as it would without this. Where it cannot be read (not Linux), the intake never presses. A worker in another process
- * has no intake of its own and never waits.
+ * it counts in ticks of 10 ms, about 20 a sample on two cores. In a container whose CPU limit
+ * is below the machine's, the cores may have room while the container has none: the worker
+ * then applies as it would without this. Where it cannot be read (not Linux), the intake never
+ * presses. A worker in another process has no intake of its own and never waits.
  */
 @Component("intakePressure")
 public class IntakePressure {
