@@ -56,6 +56,7 @@ public class CommandGroups {
     private final TransactionTemplate transactions;
     private final String lockTimeout;
     private volatile Endpoint apply;
+    private volatile Endpoint setLockTimeout;
 
     public CommandGroups(@Lazy ProducerTemplate producer, PlatformTransactionManager transactionManager,
                          AppProperties props) {
@@ -135,7 +136,7 @@ public class CommandGroups {
         boolean[] committing = {false};
         try {
             transactions.executeWithoutResult(status -> {
-                Exchange timeout = producer.send(LOCK_TIMEOUT,
+                Exchange timeout = producer.send(lockTimeoutEndpoint(),
                         e -> e.getMessage().setHeader("lock_timeout", lockTimeout));
                 if (timeout.getException() != null) {
                     throw new IllegalStateException("the group's lock timeout was not set", timeout.getException());
@@ -194,11 +195,22 @@ public class CommandGroups {
         }
     }
 
+    /** Route apply-webhook's endpoint, resolved once (every command of a group is sent to it). */
     private Endpoint endpoint() {
         Endpoint e = apply;
         if (e == null) {
             e = producer.getCamelContext().getEndpoint(APPLY);
             apply = e;
+        }
+        return e;
+    }
+
+    /** The lock timeout's statement, resolved once (each group's first statement). */
+    private Endpoint lockTimeoutEndpoint() {
+        Endpoint e = setLockTimeout;
+        if (e == null) {
+            e = producer.getCamelContext().getEndpoint(LOCK_TIMEOUT);
+            setLockTimeout = e;
         }
         return e;
     }
