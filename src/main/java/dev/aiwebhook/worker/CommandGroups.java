@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.commands.SessionIds;
 import dev.aiwebhook.config.AppProperties;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -55,8 +56,7 @@ public class CommandGroups {
     private final ProducerTemplate producer;
     private final TransactionTemplate transactions;
     private final String lockTimeout;
-    private volatile Endpoint apply;
-    private volatile Endpoint setLockTimeout;
+    private volatile Endpoints endpoints;
 
     public CommandGroups(@Lazy ProducerTemplate producer, PlatformTransactionManager transactionManager,
                          AppProperties props) {
@@ -67,7 +67,7 @@ public class CommandGroups {
 
     /** One webhook, in its own transaction (the route's), on the current thread. */
     public void applyAlone(Exchange exchange) {
-        producer.send(endpoint(), exchange);
+        producer.send(endpoints().apply(), exchange);
     }
 
     /**
@@ -136,13 +136,13 @@ public class CommandGroups {
         boolean[] committing = {false};
         try {
             transactions.executeWithoutResult(status -> {
-                Exchange timeout = producer.send(lockTimeoutEndpoint(),
+                Exchange timeout = producer.send(endpoints().lockTimeout(),
                         e -> e.getMessage().setHeader("lock_timeout", lockTimeout));
                 if (timeout.getException() != null) {
                     throw new IllegalStateException("the group's lock timeout was not set", timeout.getException());
                 }
                 for (int i = 0; i < copies.size(); i++) {
-                    producer.send(endpoint(), copies.get(i));
+                    producer.send(endpoints().apply(), copies.get(i));
                     if (failed(copies.get(i)) || status.isRollbackOnly()) {
                         status.setRollbackOnly();
                         failedAt[0] = i;
@@ -195,22 +195,17 @@ public class CommandGroups {
         }
     }
 
-    /** Route apply-webhook's endpoint, resolved once (every command of a group is sent to it). */
-    private Endpoint endpoint() {
-        Endpoint e = apply;
-        if (e == null) {
-            e = producer.getCamelContext().getEndpoint(APPLY);
-            apply = e;
-        }
-        return e;
+    /** Route apply-webhook and the lock timeout's statement: each group's every send. */
+    private record Endpoints(Endpoint apply, Endpoint lockTimeout) {
     }
 
-    /** The lock timeout's statement, resolved once (each group's first statement). */
-    private Endpoint lockTimeoutEndpoint() {
-        Endpoint e = setLockTimeout;
+    /** Resolved once, at the first use (the Camel context is not ready when this bean is built). */
+    private Endpoints endpoints() {
+        Endpoints e = endpoints;
         if (e == null) {
-            e = producer.getCamelContext().getEndpoint(LOCK_TIMEOUT);
-            setLockTimeout = e;
+            CamelContext camel = producer.getCamelContext();
+            e = new Endpoints(camel.getEndpoint(APPLY), camel.getEndpoint(LOCK_TIMEOUT));
+            endpoints = e;
         }
         return e;
     }
