@@ -49,8 +49,58 @@ class CommandGroupsTest extends AppTestSupport {
                     UNION ALL
                     SELECT xmin::text FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) AND payload->>'command' = 'store_memory'
                 ) t""", free.toArray(new String[0]), free.toArray(new String[0]))).isEqualTo(1);
+        // and the four webhooks' rows by one statement (cmin: the command within the transaction
+        // that inserted a row), after the four memories'
+        assertThat(count("SELECT count(DISTINCT cmin::text) FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) "
+                + "AND payload->>'command' = 'store_memory'", sessions)).isEqualTo(1);
+        assertThat(count("""
+                SELECT count(*) FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
+                WHERE m.session_id = ANY (?) AND w.payload->>'command' = 'store_memory'
+                  AND w.cmin::text::int > m.cmin::text::int
+                  AND w.result->'data'->>'key' = m.key AND w.result->>'status' = 'success'""", sessions)).isEqualTo(4);
         for (String s : free) {
             assertCountersMatchRows(s);
+        }
+    }
+
+    @Test
+    void whenTheGroupsRelayRowsCannotBeStoredTogetherEachCommandIsAppliedAloneAndStoredWithItsOwnRow() throws Exception {
+        // refuses any statement that inserts two or more relay rows of these sessions at once
+        db.execute("""
+                CREATE FUNCTION test_refuse_rows_together() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF (SELECT count(*) FROM new_rows WHERE payload->>'session_id' LIKE 'refused-together-%') > 1 THEN
+                        RAISE EXCEPTION 'test: relay rows stored together refused';
+                    END IF;
+                    RETURN NULL;
+                END $$""");
+        db.execute("CREATE TRIGGER test_refuse_rows_together AFTER INSERT ON relay_webhooks "
+                + "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_rows_together()");
+        try {
+            List<String> targets = List.of(newSession("refused-together"), newSession("refused-together"),
+                    newSession("refused-together"));
+            List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
+
+            for (TestClient.Reply reply : replies) {
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                assertThat(reply.data().path("version").asInt()).as("stored once, not twice").isEqualTo(1);
+            }
+            Object[] sessions = {targets.toArray(new String[0])};
+            assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
+            assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) "
+                    + "AND payload->>'command' = 'store_memory' AND status = 'completed'", sessions)).isEqualTo(3);
+            // the group rolled back; each command then committed alone, with its own row
+            assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
+            assertThat(count("""
+                    SELECT count(*) FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
+                    WHERE m.session_id = ANY (?) AND w.payload->>'command' = 'store_memory'
+                      AND w.xmin = m.xmin""", sessions)).isEqualTo(3);
+            for (String s : targets) {
+                assertCountersMatchRows(s);
+            }
+        } finally {
+            db.execute("DROP TRIGGER test_refuse_rows_together ON relay_webhooks");
+            db.execute("DROP FUNCTION test_refuse_rows_together()");
         }
     }
 

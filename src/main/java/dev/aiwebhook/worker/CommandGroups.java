@@ -1,10 +1,15 @@
 package dev.aiwebhook.worker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.commands.SessionIds;
@@ -36,7 +41,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * group rolled back and nothing of it was stored: that member, and the others of its session,
  * are applied again alone, each on its own thread, as if there had been no group, and the
  * others are tried together again ({@value #MAX_TRIES} tries in all, then each alone). When the
- * group could not begin, each member is applied alone. When the commit itself failed, the group may
+ * group could not begin, each member is applied alone.
+ * <p>
+ * The relay's rows of the members run on their callers' threads ({@link HandOff#runInline}) are
+ * inserted by one statement for them all, last before the group commits
+ * ({@code sql/worker/store_applied_webhooks.sql}), not one each; when that statement fails, the
+ * group rolls back and each member is applied alone, its row stored as it would be then. When the commit itself failed, the group may
  * have committed: each member fails with that error, as a transaction of its own would (a sync
  * caller gets 503 and the webhook's status URL; a delivered webhook is redelivered, and its
  * marker tells whether it was applied).
@@ -49,6 +59,12 @@ public class CommandGroups {
     /** Tries of a group, each without the commands that failed the one before; then each alone. */
     static final int MAX_TRIES = 3;
     static final String LOCK_TIMEOUT = "sql:classpath:sql/worker/group_lock_timeout.sql?outputType=SelectOne";
+    static final String STORE_ROWS = "sql:classpath:sql/worker/store_applied_webhooks.sql?outputType=SelectList";
+    /**
+     * On each member's copy in a group: the relay rows its members run on their callers' threads
+     * left for the group to store ({@link #deferRelayRow}).
+     */
+    public static final String GROUP_ROWS = "groupRelayRows";
 
     /** What became of a member of a group. */
     enum Outcome { APPLIED, APPLY_ALONE, COMMIT_FAILED }
@@ -129,11 +145,15 @@ public class CommandGroups {
 
     private Attempt attempt(List<CommandPermits.Member> members) {
         List<Exchange> copies = new ArrayList<>(members.size());
+        List<DeferredRow> rows = new ArrayList<>();
         for (CommandPermits.Member m : members) {
-            copies.add(m.exchange().copy());
+            Exchange copy = m.exchange().copy();
+            copy.setProperty(GROUP_ROWS, rows);
+            copies.add(copy);
         }
         int[] failedAt = {-1};
         boolean[] committing = {false};
+        boolean[] rowsRefused = {false};
         try {
             transactions.executeWithoutResult(status -> {
                 Exchange timeout = producer.send(endpoints().lockTimeout(),
@@ -149,6 +169,11 @@ public class CommandGroups {
                         return;
                     }
                 }
+                if (!rows.isEmpty() && !storeRows(rows)) {
+                    status.setRollbackOnly();
+                    rowsRefused[0] = true;
+                    return;
+                }
                 committing[0] = true;
             });
         } catch (UnexpectedRollbackException e) {
@@ -161,10 +186,76 @@ public class CommandGroups {
         if (failedAt[0] >= 0) {
             return new Attempt(failedAt[0], null, null);
         }
+        if (rowsRefused[0]) {
+            return new Attempt(-1, Outcome.APPLY_ALONE, null);   // rolled back: each alone stores its own row
+        }
         for (int i = 0; i < members.size(); i++) {
+            copies.get(i).removeProperty(GROUP_ROWS);
             takeOver(members.get(i).exchange(), copies.get(i));
         }
         return new Attempt(-1, Outcome.APPLIED, null);
+    }
+
+    /**
+     * Route apply-webhook, for a member run on its caller's thread: its relay row (body: the
+     * parameters of {@code sql/worker/store_applied_webhook.sql}) is left for the group's one
+     * statement ({@link #storeRows}).
+     */
+    public void deferRelayRow(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<DeferredRow> rows = exchange.getProperty(GROUP_ROWS, List.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = exchange.getMessage().getBody(Map.class);
+        rows.add(new DeferredRow(exchange, params));
+    }
+
+    /** A relay row left for the group to store, and the member's copy it belongs to. */
+    private record DeferredRow(Exchange copy, Map<String, Object> params) {
+    }
+
+    /**
+     * Inside the group's transaction, after its last member: the rows its members left, by one
+     * statement; each stored row marks its copy as route apply-webhook's own insert does (header
+     * {@code recorded}). False when the statement failed or did not store them all.
+     */
+    private boolean storeRows(List<DeferredRow> rows) {
+        int n = rows.size();
+        String[] ids = new String[n];
+        String[] clients = new String[n];
+        String[] payloads = new String[n];
+        String[] outcomes = new String[n];
+        String[] results = new String[n];
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> p = rows.get(i).params();
+            ids[i] = Objects.toString(p.get("id"), null);
+            clients[i] = Objects.toString(p.get("client_id"), null);
+            payloads[i] = Objects.toString(p.get("payload"), null);
+            outcomes[i] = Objects.toString(p.get("outcome"), null);
+            results[i] = Objects.toString(p.get("result"), null);
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("ids", ids);
+        params.put("client_ids", clients);
+        params.put("payloads", payloads);
+        params.put("outcomes", outcomes);
+        params.put("results", results);
+        Exchange done = producer.send(endpoints().storeRows(), e -> e.getMessage().setBody(params));
+        if (done.getException() != null) {
+            LOG.debug("The relay rows of a group of {} were not stored together: {}", n, done.getException().getMessage());
+            return false;
+        }
+        List<?> stored = done.getMessage().getBody(List.class);
+        Set<Object> storedIds = new HashSet<>();
+        for (Object row : stored == null ? List.of() : stored) {
+            storedIds.add(((Map<?, ?>) row).get("id"));
+        }
+        if (!storedIds.equals(new HashSet<>(Arrays.asList(ids)))) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            rows.get(i).copy().getMessage().setHeader("recorded", Map.of("id", ids[i]));
+        }
+        return true;
     }
 
     /** A member failed: an exception, or a failure the route turned into its outcome header. */
@@ -195,8 +286,8 @@ public class CommandGroups {
         }
     }
 
-    /** Route apply-webhook and the lock timeout's statement: each group's every send. */
-    private record Endpoints(Endpoint apply, Endpoint lockTimeout) {
+    /** Route apply-webhook, the lock timeout's statement and the relay rows' one: each group's every send. */
+    private record Endpoints(Endpoint apply, Endpoint lockTimeout, Endpoint storeRows) {
     }
 
     /** Resolved once, at the first use (the Camel context is not ready when this bean is built). */
@@ -204,7 +295,7 @@ public class CommandGroups {
         Endpoints e = endpoints;
         if (e == null) {
             CamelContext camel = producer.getCamelContext();
-            e = new Endpoints(camel.getEndpoint(APPLY), camel.getEndpoint(LOCK_TIMEOUT));
+            e = new Endpoints(camel.getEndpoint(APPLY), camel.getEndpoint(LOCK_TIMEOUT), camel.getEndpoint(STORE_ROWS));
             endpoints = e;
         }
         return e;
