@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 import dev.aiwebhook.worker.CommandPermits;
 import org.awaitility.Awaitility;
@@ -152,18 +153,57 @@ class CommandGroupsTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void backgroundCommandsGroupedTogetherHaveTheirResultsRecordedAtTheRelayByOneStatement() throws Exception {
+        List<String> targets = List.of(newSession("background"), newSession("background"), newSession("background"));
+        // async: they wait for both permits to be free (the last is kept for callers who wait)
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(targets, Set.of(), (target, key) -> client.webhook(
+                TestClient.json(Map.of("type", "collaborative_session_command", "command", "store_memory",
+                        "session_id", target, "data", Map.of("type", "note", "key", key, "content", "in the background")))));
+        for (TestClient.Reply reply : replies) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        }
+        Object[] sessions = {targets.toArray(new String[0])};
+        String theirRows = """
+                FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
+                JOIN worker_processed p ON p.webhook_id = w.id
+                WHERE m.session_id = ANY (?) AND w.payload->>'command' = 'store_memory'""";
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                count("SELECT count(*) " + theirRows + " AND w.status = 'completed'", sessions) == 3);
+        // one transaction: the memories, the worker's markers and the relay's rows
+        assertThat(count("""
+                SELECT count(DISTINCT x) FROM (
+                    SELECT m.xmin::text AS x %1$s
+                    UNION ALL SELECT w.xmin::text %1$s
+                    UNION ALL SELECT p.xmin::text %1$s
+                ) t""".formatted(theirRows), sessions[0], sessions[0], sessions[0])).isEqualTo(1);
+        // the three results recorded by one statement, each its own, kept by the worker too
+        assertThat(count("SELECT count(DISTINCT w.cmin::text) " + theirRows, sessions)).isEqualTo(1);
+        assertThat(count("SELECT count(*) " + theirRows + " AND w.result->>'status' = 'success' "
+                + "AND w.result->'data'->>'key' = m.key AND p.result = w.result", sessions)).isEqualTo(3);
+        for (String s : targets) {
+            assertCountersMatchRows(s);
+        }
+    }
+
     private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets) throws Exception {
         return whileThePermitsAreHeld(targets, Set.of());
     }
 
+    private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets, Set<String> locked) throws Exception {
+        return whileThePermitsAreHeld(targets, locked, (target, key) -> client.command("store_memory", target,
+                Map.of("type", "note", "key", key, "content", "waited for a permit")));
+    }
+
     /**
      * Holds both permits (a sync store into each of two sessions whose locks are held here),
-     * sends a sync store_memory into each target session, waits until all of them wait for a
+     * sends a store_memory into each target session ({@code send}: a sync one by default), waits until all of them wait for a
      * permit, then lets one permit go: the replies, in the targets' order. The sessions in
      * {@code locked} are locked here too, and let go only once every other target's reply came
      * (within a minute).
      */
-    private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets, Set<String> locked) throws Exception {
+    private List<TestClient.Reply> whileThePermitsAreHeld(List<String> targets, Set<String> locked,
+            BiFunction<String, String, TestClient.Reply> send) throws Exception {
         int n = permits.size();
         assertThat(n).as("the tests' apply-concurrency").isEqualTo(2);
         List<String> held = List.of(newSession("holding"), newSession("holding"));
@@ -187,8 +227,7 @@ class CommandGroupsTest extends AppTestSupport {
             for (int i = 0; i < targets.size(); i++) {
                 String target = targets.get(i);
                 String key = "grouped-" + i;
-                calls.add(CompletableFuture.supplyAsync(() -> client.command("store_memory", target,
-                        Map.of("type", "note", "key", key, "content", "waited for a permit"))));
+                calls.add(CompletableFuture.supplyAsync(() -> send.apply(target, key)));
             }
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> permits.waiting() == targets.size());
             letGo(locks.remove(0));   // its store commits, and its permit's next holder takes all that waited

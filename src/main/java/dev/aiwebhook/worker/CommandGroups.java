@@ -9,7 +9,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.commands.SessionIds;
@@ -41,15 +40,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  * group rolled back and nothing of it was stored: that member, and the others of its session,
  * are applied again alone, each on its own thread, as if there had been no group, and the
  * others are tried together again ({@value #MAX_TRIES} tries in all, then each alone). When the
- * group could not begin, each member is applied alone.
- * <p>
- * The relay's rows of the members run on their callers' threads ({@link HandOff#runInline}) are
- * inserted by one statement for them all, last before the group commits
- * ({@code sql/worker/store_applied_webhooks.sql}), not one each; when that statement fails, the
- * group rolls back and each member is applied alone, its row stored as it would be then. When the commit itself failed, the group may
+ * group could not begin, each member is applied alone. When the commit itself failed, the group may
  * have committed: each member fails with that error, as a transaction of its own would (a sync
  * caller gets 503 and the webhook's status URL; a delivered webhook is redelivered, and its
  * marker tells whether it was applied).
+ * <p>
+ * What route apply-webhook writes last for each member, it leaves to the group, which writes it
+ * for all of them by one statement, last before it commits, instead of one each: the relay's
+ * rows of the members run on their callers' threads ({@link HandOff#runInline},
+ * {@code sql/worker/store_applied_webhooks.sql}), and the results of those delivered to this
+ * worker in process, recorded at the relay ({@code sql/worker/save_and_record_results.sql}).
+ * When such a statement fails, the group rolls back and each member is applied alone, writing
+ * its own as it would then.
  */
 @Component("commandGroups")
 public class CommandGroups {
@@ -60,9 +62,10 @@ public class CommandGroups {
     static final int MAX_TRIES = 3;
     static final String LOCK_TIMEOUT = "sql:classpath:sql/worker/group_lock_timeout.sql?outputType=SelectOne";
     static final String STORE_ROWS = "sql:classpath:sql/worker/store_applied_webhooks.sql?outputType=SelectList";
+    static final String RECORD_RESULTS = "sql:classpath:sql/worker/save_and_record_results.sql?outputType=SelectList";
     /**
-     * On each member's copy in a group: the relay rows its members run on their callers' threads
-     * left for the group to store ({@link #deferRelayRow}).
+     * On each member's copy in a group: what its members left for the group to write
+     * ({@link #deferRelayRow}, {@link #deferCompletion}).
      */
     public static final String GROUP_ROWS = "groupRelayRows";
 
@@ -169,7 +172,7 @@ public class CommandGroups {
                         return;
                     }
                 }
-                if (!rows.isEmpty() && !storeRows(rows)) {
+                if (!rows.isEmpty() && !writeDeferred(rows)) {
                     status.setRollbackOnly();
                     rowsRefused[0] = true;
                     return;
@@ -198,64 +201,109 @@ public class CommandGroups {
 
     /**
      * Route apply-webhook, for a member run on its caller's thread: its relay row (body: the
-     * parameters of {@code sql/worker/store_applied_webhook.sql}) is left for the group's one
-     * statement ({@link #storeRows}).
+     * parameters of {@code sql/worker/store_applied_webhook.sql}) is left for the group to store.
      */
     public void deferRelayRow(Exchange exchange) {
+        defer(exchange, true);
+    }
+
+    /**
+     * Route apply-webhook, for a member delivered to this worker in process: its result (body:
+     * the parameters of {@code sql/worker/save_and_record_result.sql}) is left for the group to
+     * record.
+     */
+    public void deferCompletion(Exchange exchange) {
+        defer(exchange, false);
+    }
+
+    private static void defer(Exchange exchange, boolean inline) {
         @SuppressWarnings("unchecked")
         List<DeferredRow> rows = exchange.getProperty(GROUP_ROWS, List.class);
         @SuppressWarnings("unchecked")
         Map<String, Object> params = exchange.getMessage().getBody(Map.class);
-        rows.add(new DeferredRow(exchange, params));
-    }
-
-    /** A relay row left for the group to store, and the member's copy it belongs to. */
-    private record DeferredRow(Exchange copy, Map<String, Object> params) {
+        rows.add(new DeferredRow(exchange, params, inline));
     }
 
     /**
-     * Inside the group's transaction, after its last member: the rows its members left, by one
-     * statement; each stored row marks its copy as route apply-webhook's own insert does (header
-     * {@code recorded}). False when the statement failed or did not store them all.
+     * What a member left for the group to write, the member's copy it belongs to, and which:
+     * its relay row (inline) or its result to record at the relay.
      */
+    private record DeferredRow(Exchange copy, Map<String, Object> params, boolean inline) {
+    }
+
+    /**
+     * Inside the group's transaction, after its last member: what its members left, one
+     * statement for each kind; each copy is then marked as route apply-webhook's own statement
+     * marks it (header {@code recorded}). False when a statement failed, or did not store every
+     * relay row.
+     */
+    private boolean writeDeferred(List<DeferredRow> rows) {
+        List<DeferredRow> inline = new ArrayList<>();
+        List<DeferredRow> delivered = new ArrayList<>();
+        for (DeferredRow row : rows) {
+            (row.inline() ? inline : delivered).add(row);
+        }
+        return (inline.isEmpty() || storeRows(inline)) && (delivered.isEmpty() || recordResults(delivered));
+    }
+
     private boolean storeRows(List<DeferredRow> rows) {
-        int n = rows.size();
-        String[] ids = new String[n];
-        String[] clients = new String[n];
-        String[] payloads = new String[n];
-        String[] outcomes = new String[n];
-        String[] results = new String[n];
-        for (int i = 0; i < n; i++) {
-            Map<String, Object> p = rows.get(i).params();
-            ids[i] = Objects.toString(p.get("id"), null);
-            clients[i] = Objects.toString(p.get("client_id"), null);
-            payloads[i] = Objects.toString(p.get("payload"), null);
-            outcomes[i] = Objects.toString(p.get("outcome"), null);
-            results[i] = Objects.toString(p.get("result"), null);
-        }
-        Map<String, Object> params = new HashMap<>();
-        params.put("ids", ids);
-        params.put("client_ids", clients);
-        params.put("payloads", payloads);
-        params.put("outcomes", outcomes);
-        params.put("results", results);
-        Exchange done = producer.send(endpoints().storeRows(), e -> e.getMessage().setBody(params));
-        if (done.getException() != null) {
-            LOG.debug("The relay rows of a group of {} were not stored together: {}", n, done.getException().getMessage());
+        String[] ids = column(rows, "id");
+        List<?> stored = send(endpoints().storeRows(), Map.of("ids", ids, "client_ids", column(rows, "client_id"),
+                "payloads", column(rows, "payload"), "outcomes", column(rows, "outcome"), "results", column(rows, "result")));
+        if (stored == null || !byId(stored).keySet().equals(new HashSet<>(Arrays.asList(ids)))) {
             return false;
         }
-        List<?> stored = done.getMessage().getBody(List.class);
-        Set<Object> storedIds = new HashSet<>();
-        for (Object row : stored == null ? List.of() : stored) {
-            storedIds.add(((Map<?, ?>) row).get("id"));
-        }
-        if (!storedIds.equals(new HashSet<>(Arrays.asList(ids)))) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < ids.length; i++) {
             rows.get(i).copy().getMessage().setHeader("recorded", Map.of("id", ids[i]));
         }
         return true;
+    }
+
+    /** As save_and_record_result.sql for each: a webhook whose row was not recorded is left unmarked, as there. */
+    private boolean recordResults(List<DeferredRow> rows) {
+        String[] ids = column(rows, "id");
+        List<?> recorded = send(endpoints().recordResults(), Map.of("ids", ids, "outcomes", column(rows, "outcome"),
+                "results", column(rows, "result")));
+        if (recorded == null) {
+            return false;
+        }
+        Map<Object, Map<?, ?>> rowsById = byId(recorded);
+        for (int i = 0; i < ids.length; i++) {
+            Map<?, ?> row = rowsById.get(ids[i]);
+            if (row != null) {
+                rows.get(i).copy().getMessage().setHeader("recorded", row);
+            }
+        }
+        return true;
+    }
+
+    /** One statement for the group's rows: the rows it returned, or null when it failed. */
+    private List<?> send(Endpoint statement, Map<String, Object> params) {
+        Exchange done = producer.send(statement, e -> e.getMessage().setBody(params));
+        if (done.getException() != null) {
+            LOG.debug("A group's rows were not written together: {}", done.getException().getMessage());
+            return null;
+        }
+        List<?> rows = done.getMessage().getBody(List.class);
+        return rows == null ? List.of() : rows;
+    }
+
+    /** The values of one parameter, one per row, in order. */
+    private static String[] column(List<DeferredRow> rows, String name) {
+        String[] values = new String[rows.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Objects.toString(rows.get(i).params().get(name), null);
+        }
+        return values;
+    }
+
+    private static Map<Object, Map<?, ?>> byId(List<?> rows) {
+        Map<Object, Map<?, ?>> byId = new HashMap<>();
+        for (Object row : rows) {
+            Map<?, ?> r = (Map<?, ?>) row;
+            byId.put(r.get("id"), r);
+        }
+        return byId;
     }
 
     /** A member failed: an exception, or a failure the route turned into its outcome header. */
@@ -286,8 +334,8 @@ public class CommandGroups {
         }
     }
 
-    /** Route apply-webhook, the lock timeout's statement and the relay rows' one: each group's every send. */
-    private record Endpoints(Endpoint apply, Endpoint lockTimeout, Endpoint storeRows) {
+    /** Route apply-webhook and the group's own statements: each group's every send. */
+    private record Endpoints(Endpoint apply, Endpoint lockTimeout, Endpoint storeRows, Endpoint recordResults) {
     }
 
     /** Resolved once, at the first use (the Camel context is not ready when this bean is built). */
@@ -295,7 +343,8 @@ public class CommandGroups {
         Endpoints e = endpoints;
         if (e == null) {
             CamelContext camel = producer.getCamelContext();
-            e = new Endpoints(camel.getEndpoint(APPLY), camel.getEndpoint(LOCK_TIMEOUT), camel.getEndpoint(STORE_ROWS));
+            e = new Endpoints(camel.getEndpoint(APPLY), camel.getEndpoint(LOCK_TIMEOUT), camel.getEndpoint(STORE_ROWS),
+                    camel.getEndpoint(RECORD_RESULTS));
             endpoints = e;
         }
         return e;
