@@ -2,7 +2,8 @@
 -- (worker/CommandGroups): what save_and_record_result.sql does for one webhook delivered to this
 -- worker, for all of the group's at once, last before it commits: one round trip for the group
 -- instead of one per webhook. Each array holds one element per webhook, in the same order. A
--- webhook whose relay row is not in a state to record it comes back without a row, as it does there.
+-- webhook whose relay row is not in a state to record it comes back without a row, as it does there
+-- (a row's id and status: the worker reads only whether one came back, not the result there returned).
 WITH w AS (
     SELECT * FROM unnest(CAST(:#ids AS text[]), CAST(:#outcomes AS text[]), CAST(:#results AS text[]))
         AS w (id, outcome, result)

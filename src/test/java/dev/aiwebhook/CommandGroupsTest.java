@@ -65,12 +65,15 @@ class CommandGroupsTest extends AppTestSupport {
     }
 
     @Test
-    void whenTheGroupsRelayRowsCannotBeStoredTogetherEachCommandIsAppliedAloneAndStoredWithItsOwnRow() throws Exception {
-        // refuses any statement that inserts two or more relay rows of these sessions at once
+    void whenTheGroupsOwnStatementForItsRelayRowsFailsTheGroupIsTriedAgainWithEachCommandInsertingItsOwn() throws Exception {
+        // refuses any statement that inserts two or more relay rows of these sessions at once,
+        // and counts its refusals (a sequence is not rolled back)
+        db.execute("CREATE SEQUENCE test_rows_refused");
         db.execute("""
                 CREATE FUNCTION test_refuse_rows_together() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF (SELECT count(*) FROM new_rows WHERE payload->>'session_id' LIKE 'refused-together-%') > 1 THEN
+                        PERFORM nextval('test_rows_refused');
                         RAISE EXCEPTION 'test: relay rows stored together refused';
                     END IF;
                     RETURN NULL;
@@ -86,23 +89,56 @@ class CommandGroupsTest extends AppTestSupport {
                 assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
                 assertThat(reply.data().path("version").asInt()).as("stored once, not twice").isEqualTo(1);
             }
+            assertThat(count("SELECT count(*) FROM test_rows_refused WHERE is_called")).as("the group's statement was refused")
+                    .isEqualTo(1);
             Object[] sessions = {targets.toArray(new String[0])};
             assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
-            assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) "
-                    + "AND payload->>'command' = 'store_memory' AND status = 'completed'", sessions)).isEqualTo(3);
-            // the group rolled back; each command then committed alone, with its own row
-            assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
-            assertThat(count("""
-                    SELECT count(*) FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
-                    WHERE m.session_id = ANY (?) AND w.payload->>'command' = 'store_memory'
-                      AND w.xmin = m.xmin""", sessions)).isEqualTo(3);
+            String theirRows = """
+                    FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
+                    WHERE m.session_id = ANY (?) AND w.payload->>'command' = 'store_memory' AND w.status = 'completed'""";
+            // tried again together: one transaction, each row inserted by a statement of its own
+            assertThat(count("SELECT count(*) " + theirRows + " AND w.result->'data'->>'key' = m.key", sessions)).isEqualTo(3);
+            assertThat(count("SELECT count(DISTINCT m.xmin::text) " + theirRows + " AND w.xmin = m.xmin", sessions)).isEqualTo(1);
+            assertThat(count("SELECT count(DISTINCT w.cmin::text) " + theirRows, sessions)).isEqualTo(3);
             for (String s : targets) {
                 assertCountersMatchRows(s);
             }
         } finally {
             db.execute("DROP TRIGGER test_refuse_rows_together ON relay_webhooks");
             db.execute("DROP FUNCTION test_refuse_rows_together()");
+            db.execute("DROP SEQUENCE test_rows_refused");
         }
+    }
+
+    @Test
+    void aGroupOfCallersWithAndWithoutAnIdempotencyKeyGivesEachItsOwnResult() throws Exception {
+        List<String> targets = List.of(newSession("mixed"), newSession("mixed"), newSession("mixed"));
+        // with a key, the intake stores the webhook first and the worker records its result at
+        // the relay; without one, the group inserts the relay's row
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(targets, Set.of(), (target, key) -> client.post("/webhook",
+                TestClient.json(Map.of("type", "collaborative_session_command", "command", "store_memory", "sync", true,
+                        "session_id", target, "data", Map.of("type", "note", "key", key, "content", "mixed"))),
+                key.endsWith("-1") ? Map.of("X-API-Key", TestClient.API_KEY, "Idempotency-Key", "mixed-" + target)
+                        : Map.of("X-API-Key", TestClient.API_KEY)));
+
+        for (int i = 0; i < targets.size(); i++) {
+            TestClient.Reply reply = replies.get(i);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.data().path("session_id").asText()).isEqualTo(targets.get(i));
+            assertThat(reply.data().path("key").asText()).isEqualTo("grouped-" + i);
+        }
+        Object[] sessions = {targets.toArray(new String[0])};
+        String theirRows = """
+                FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
+                WHERE m.session_id = ANY (?) AND w.payload->>'command' = 'store_memory' AND w.status = 'completed'
+                  AND w.result->'data'->>'key' = m.key""";
+        assertThat(count("SELECT count(*) " + theirRows, sessions)).isEqualTo(3);
+        // one transaction; the two rows inserted together, the keyed one's result recorded apart
+        assertThat(count("SELECT count(DISTINCT m.xmin::text) " + theirRows + " AND w.xmin = m.xmin", sessions)).isEqualTo(1);
+        assertThat(count("SELECT count(DISTINCT w.cmin::text) " + theirRows + " AND w.idempotency_key IS NULL", sessions))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) " + theirRows + " AND w.idempotency_key = 'mixed-' || m.session_id "
+                + "AND w.attempts = 1", sessions)).isEqualTo(1);
     }
 
     @Test

@@ -50,8 +50,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rows of the members run on their callers' threads ({@link HandOff#runInline},
  * {@code sql/worker/store_applied_webhooks.sql}), and the results of those delivered to this
  * worker in process, recorded at the relay ({@code sql/worker/save_and_record_results.sql}).
- * When such a statement fails, the group rolls back and each member is applied alone, writing
- * its own as it would then.
+ * When such a statement fails, the group rolls back and is tried again with each member writing
+ * its own, as above, so that a member whose row is refused is found and leaves the group.
  */
 @Component("commandGroups")
 public class CommandGroups {
@@ -109,9 +109,16 @@ public class CommandGroups {
         }
         List<CommandPermits.Member> remaining = new ArrayList<>(group);
         remaining.sort(Comparator.comparing(sessions::get));   // stable: arrival order within a session
+        boolean deferRows = true;
         try {
             for (int tries = 0; tries < MAX_TRIES && remaining.size() > 1; tries++) {
-                Attempt attempt = attempt(remaining);
+                Attempt attempt = attempt(remaining, deferRows);
+                if (attempt.rowsRefused()) {
+                    // the group's own statement failed: together again, each member writing its
+                    // own rows, so a member whose row is refused is found, and leaves, as above
+                    deferRows = false;
+                    continue;
+                }
                 if (attempt.failedAt() < 0) {
                     for (CommandPermits.Member m : remaining) {
                         m.settle(attempt.outcome(), attempt.commitFailure());
@@ -141,17 +148,25 @@ public class CommandGroups {
 
     /**
      * One try of a group: failedAt is the member that failed (the group rolled back), or -1 with
-     * the outcome of all (applied; each alone, when it could not begin; or its commit failed).
+     * the outcome of all (applied; each alone, when it could not begin; or its commit failed);
+     * or rowsRefused, when the group's own statement for its members' rows failed (rolled back).
      */
-    private record Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure) {
+    private record Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure, boolean rowsRefused) {
+
+        Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure) {
+            this(failedAt, outcome, commitFailure, false);
+        }
     }
 
-    private Attempt attempt(List<CommandPermits.Member> members) {
+    /** With deferRows, the members leave their last rows to the group ({@link #writeDeferred}). */
+    private Attempt attempt(List<CommandPermits.Member> members, boolean deferRows) {
         List<Exchange> copies = new ArrayList<>(members.size());
         List<DeferredRow> rows = new ArrayList<>();
         for (CommandPermits.Member m : members) {
             Exchange copy = m.exchange().copy();
-            copy.setProperty(GROUP_ROWS, rows);
+            if (deferRows) {
+                copy.setProperty(GROUP_ROWS, rows);
+            }
             copies.add(copy);
         }
         int[] failedAt = {-1};
@@ -190,7 +205,7 @@ public class CommandGroups {
             return new Attempt(failedAt[0], null, null);
         }
         if (rowsRefused[0]) {
-            return new Attempt(-1, Outcome.APPLY_ALONE, null);   // rolled back: each alone stores its own row
+            return new Attempt(-1, null, null, true);
         }
         for (int i = 0; i < members.size(); i++) {
             copies.get(i).removeProperty(GROUP_ROWS);

@@ -168,7 +168,9 @@ public class HandOff {
      * A reserved session command whose caller waits, sent without an Idempotency-Key (or a
      * git task given a place to run at once, whose time limit fits within that wait): applied
      * right here on the caller's thread, and its relay row inserted, finished, by the last
-     * statement of the transaction that applies it (sql/worker/store_applied_webhook.sql), so the
+     * statement of the transaction that applies it (sql/worker/store_applied_webhook.sql; in a
+     * group of commands applied together, one statement for the group's rows,
+     * sql/worker/store_applied_webhooks.sql), so the
      * webhook, its effect and its result commit together: one commit instead of two. A webhook is still
      * stored before its caller hears of it: when that transaction rolls back (a command error,
      * the database away) the worker's routes store the row on its own before they record the
