@@ -33,12 +33,7 @@ class CommandGroupsTest extends AppTestSupport {
         List<String> free = List.of(newSession("grouped"), newSession("grouped"), newSession("grouped"), newSession("grouped"));
         List<TestClient.Reply> replies = whileThePermitsAreHeld(free);
 
-        for (int i = 0; i < free.size(); i++) {
-            TestClient.Reply reply = replies.get(i);
-            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-            assertThat(reply.data().path("session_id").asText()).isEqualTo(free.get(i));
-            assertThat(reply.data().path("key").asText()).isEqualTo("grouped-" + i);
-        }
+        assertEachGotItsOwnMemory(free, replies);
         Object[] sessions = {free.toArray(new String[0])};
         assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(4);
         assertThat(count("SELECT count(*) FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) "
@@ -121,12 +116,7 @@ class CommandGroupsTest extends AppTestSupport {
                 key.endsWith("-1") ? Map.of("X-API-Key", TestClient.API_KEY, "Idempotency-Key", "mixed-" + target)
                         : Map.of("X-API-Key", TestClient.API_KEY)));
 
-        for (int i = 0; i < targets.size(); i++) {
-            TestClient.Reply reply = replies.get(i);
-            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-            assertThat(reply.data().path("session_id").asText()).isEqualTo(targets.get(i));
-            assertThat(reply.data().path("key").asText()).isEqualTo("grouped-" + i);
-        }
+        assertEachGotItsOwnMemory(targets, replies);
         Object[] sessions = {targets.toArray(new String[0])};
         String theirRows = """
                 FROM relay_webhooks w JOIN memories m ON m.session_id = w.payload->>'session_id'
@@ -219,6 +209,16 @@ class CommandGroupsTest extends AppTestSupport {
                 + "AND w.result->'data'->>'key' = m.key AND p.result = w.result", sessions)).isEqualTo(3);
         for (String s : targets) {
             assertCountersMatchRows(s);
+        }
+    }
+
+    /** Each reply is 200 with the memory stored in its own target session, under its own key. */
+    private static void assertEachGotItsOwnMemory(List<String> targets, List<TestClient.Reply> replies) {
+        for (int i = 0; i < targets.size(); i++) {
+            TestClient.Reply reply = replies.get(i);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.data().path("session_id").asText()).isEqualTo(targets.get(i));
+            assertThat(reply.data().path("key").asText()).isEqualTo("grouped-" + i);
         }
     }
 
