@@ -60,6 +60,28 @@ class CommandGroupsTest extends AppTestSupport {
     }
 
     @Test
+    void aGroupAppliesItsCommandsInOrderOfSessionIdWhateverOrderTheyCameIn() throws Exception {
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sessions.add(newSession("ordered"));   // ids that sort in the order they were made
+        }
+        List<String> targets = new ArrayList<>(sessions);
+        java.util.Collections.reverse(targets);   // sent last id first
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
+
+        assertEachGotItsOwnMemory(targets, replies);
+        // one transaction, and the statements that inserted the memories (cmin) in order of session id
+        assertThat(count("""
+                SELECT count(*) FROM (
+                    SELECT row_number() OVER (ORDER BY session_id) AS by_session,
+                           row_number() OVER (ORDER BY cmin::text::int) AS by_statement
+                    FROM memories WHERE session_id = ANY (?)
+                ) t WHERE by_session = by_statement""", (Object) sessions.toArray(new String[0]))).isEqualTo(4);
+        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)",
+                (Object) sessions.toArray(new String[0]))).isEqualTo(1);
+    }
+
+    @Test
     void whenTheGroupsOwnStatementForItsRelayRowsFailsTheGroupIsTriedAgainWithEachCommandInsertingItsOwn() throws Exception {
         // refuses any statement that inserts two or more relay rows of these sessions at once,
         // and counts its refusals (a sequence is not rolled back)
