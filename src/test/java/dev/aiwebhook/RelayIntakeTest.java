@@ -175,6 +175,29 @@ class RelayIntakeTest extends AppTestSupport {
     }
 
     @Test
+    void theRelayStoresThePayloadsValuesHoweverTheyWereSpelled() {
+        String s = "intake-spelling-" + System.nanoTime();
+        // a byte order mark, line breaks, escapes, a trailing zero, an exponent, spaces around it all
+        String sent = " {\n \"type\" : \"collaborative_session_command\",\"command\":\"create_session\",\r\n"
+                + "\"session_id\":\"" + s + "\",\"data\":{\"title\":\"caf\\u00e9 \\/ \\\"q\\\" \\ud83d\\ude00\","
+                + "\"metadata\":{\"price\":1.50,\"big\":1e2,\"neg\":-0.0,\"list\":[ true , null ,\"\\t\"]}}}\n ";
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = new byte[bom.length + sent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length];
+        System.arraycopy(bom, 0, body, 0, bom.length);
+        System.arraycopy(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, body, bom.length, body.length - bom.length);
+        var reply = client.postBytes("/webhook", body, Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        String expected = "{\"type\":\"collaborative_session_command\",\"command\":\"create_session\",\"session_id\":\"" + s
+                + "\",\"data\":{\"title\":\"café / \\\"q\\\" \uD83D\uDE00\","
+                + "\"metadata\":{\"price\":1.50,\"big\":100,\"neg\":0.0,\"list\":[true,null,\"\\t\"]}}}";
+        assertThat(db.queryForObject("SELECT payload = CAST(? AS jsonb) FROM relay_webhooks WHERE id = ?", Boolean.class,
+                expected, reply.body().path("id").asText()))
+                .as("stored: %s", db.queryForObject("SELECT payload::text FROM relay_webhooks WHERE id = ?", String.class,
+                        reply.body().path("id").asText()))
+                .isTrue();
+    }
+
+    @Test
     void numbersAreKeptExactlyAndValuesTheDatabaseRefusesAreA400() {
         String s = "intake-numbers-" + System.nanoTime();
         client.command("create_session", s, Map.of("title", "numbers"));

@@ -51,7 +51,8 @@ public class WebhookEnvelope {
                                       @Header("Idempotency-Key") String idempotencyKey,
                                       @Header("webhook-id") String webhookIdHeader,
                                       @Header("wait") String waitParam) {
-        JsonNode root = parse(body);
+        String text = text(body);
+        JsonNode root = parse(text);
         if (!root.isObject()) {
             throw new RejectedRequest(400, "invalid_json", null, "The body must be one JSON object.");
         }
@@ -99,7 +100,9 @@ public class WebhookEnvelope {
         p.put("id", UUID.randomUUID().toString());
         p.put("client_id", clientId);
         p.put("idempotency_key", key);
-        p.put("payload", root.toString());
+        // the text as sent: checked above through its tree, and stored as jsonb, which keeps the
+        // values, not their spelling; writing the tree out again gave the same values, at a cost
+        p.put("payload", text);
         p.put("type", type.asText());
         p.put("wait_ms", waitMillis(sync != null && sync.asBoolean(), waitParam));
         return p;
@@ -107,7 +110,7 @@ public class WebhookEnvelope {
 
     /** A body read as strictly as a webhook's, that must be one JSON object (POST /commands, MCP). */
     public com.fasterxml.jackson.databind.node.ObjectNode readObject(byte[] body) {
-        JsonNode root = parse(body);
+        JsonNode root = parse(text(body));
         if (!root.isObject()) {
             throw new RejectedRequest(400, "invalid_json", null, "The body must be one JSON object.");
         }
@@ -130,16 +133,18 @@ public class WebhookEnvelope {
         return sync ? props.relay().syncWaitDefault().toMillis() : 0;
     }
 
-    private JsonNode parse(byte[] body) {
+    /** The body as text; one leading byte order mark is forgiven. */
+    private static String text(byte[] body) {
         if (body == null || body.length == 0) {
             throw new RejectedRequest(400, "invalid_json", null, "The body is empty; send one JSON object.");
         }
         // parsed as text, not bytes: Jackson would otherwise guess UTF-16 or UTF-32 from the bytes (the gate
         // has checked they are UTF-8) and skip a second byte order mark; one leading BOM is forgiven
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private JsonNode parse(String text) {
         try {
             JsonNode node = json.readTree(text);
             if (node == null || node.isMissingNode()) {
