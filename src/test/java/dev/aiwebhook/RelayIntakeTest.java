@@ -174,6 +174,34 @@ class RelayIntakeTest extends AppTestSupport {
         assertThat(db.queryForObject("SELECT status FROM relay_webhooks WHERE id = ?", String.class, id)).isEqualTo("dead");
     }
 
+    /**
+     * Each reply goes with its Content-Length, not in chunks (whose last, empty one the web
+     * server sends by a write of its own: a second segment for the client to wake up for).
+     */
+    @Test
+    void repliesCarryTheirLengthInsteadOfComingInChunks() {
+        String s = "intake-length-" + System.nanoTime();
+        Map<String, String> key = Map.of("X-API-Key", TestClient.API_KEY);
+        List<TestClient.Reply> replies = List.of(
+                client.webhook(create(s, true)),                                     // 200, sync
+                client.webhook(create(s + "-async", false)),                         // 202
+                client.post("/webhook", "{\"type\":\"nope\"}", key),                 // 400
+                client.get("/webhook/no-such-id", key),                              // 404
+                client.get("/health", Map.of()),
+                client.post("/mcp", TestClient.json(Map.of("jsonrpc", "2.0", "id", 1, "method", "initialize",
+                                "params", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
+                                        "clientInfo", Map.of("name", "length-test", "version", "1")))),
+                        Map.of("X-API-Key", TestClient.API_KEY, "Content-Type", "application/json",
+                                "Accept", "application/json, text/event-stream")));
+        for (TestClient.Reply reply : replies) {
+            var headers = reply.raw().headers();
+            assertThat(headers.firstValue("transfer-encoding")).as(reply.toString()).isEmpty();
+            assertThat(headers.firstValueAsLong("content-length")).as(reply.toString())
+                    .hasValue(reply.raw().body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+        assertThat(replies).extracting(TestClient.Reply::status).containsExactly(200, 202, 400, 404, 200, 200);
+    }
+
     @Test
     void theRelayStoresThePayloadsValuesHoweverTheyWereSpelled() {
         String s = "intake-spelling-" + System.nanoTime();

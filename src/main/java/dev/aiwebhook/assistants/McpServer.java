@@ -250,6 +250,7 @@ public class McpServer {
     private static void reply(Exchange exchange, int status, JsonNode body) {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);   // one write with its length (RelayReplies)
         if (body != null) {
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
             exchange.getMessage().setBody(body.toString());

@@ -103,6 +103,7 @@ public class RelayReplies {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);   // see reply
         exchange.getMessage().setBody(body);
     }
 
@@ -181,10 +182,16 @@ public class RelayReplies {
         return out;
     }
 
+    /**
+     * The reply with its Content-Length: platform-http otherwise streams a body in chunks, and
+     * the web server then sends the last, empty chunk by a write of its own after the rest, a
+     * second TCP segment the client must wake up for, for every reply.
+     */
     private void reply(Exchange exchange, int status, Object body) throws JsonProcessingException {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);
         exchange.getMessage().setBody(json.writeValueAsString(body));
     }
 
