@@ -188,6 +188,7 @@ class RelayIntakeTest extends AppTestSupport {
                 client.post("/webhook", "{\"type\":\"nope\"}", key),                 // 400
                 client.get("/webhook/no-such-id", key),                              // 404
                 client.get("/health", Map.of()),
+                client.get("/webhooks?status=dead&limit=1", key),                    // 200, a text built by SQL
                 client.post("/mcp", TestClient.json(Map.of("jsonrpc", "2.0", "id", 1, "method", "initialize",
                                 "params", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
                                         "clientInfo", Map.of("name", "length-test", "version", "1")))),
@@ -199,7 +200,16 @@ class RelayIntakeTest extends AppTestSupport {
             assertThat(headers.firstValueAsLong("content-length")).as(reply.toString())
                     .hasValue(reply.raw().body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
         }
-        assertThat(replies).extracting(TestClient.Reply::status).containsExactly(200, 202, 400, 404, 200, 200);
+        assertThat(replies).extracting(TestClient.Reply::status).containsExactly(200, 202, 400, 404, 200, 200, 200);
+
+        // a long reply is still streamed in chunks, not first copied whole to learn its length
+        String content = "x".repeat(80_000);
+        assertThat(client.command("store_memory", s, Map.of("type", "note", "key", "long", "content", content)).status())
+                .isEqualTo(200);
+        var longReply = client.command("retrieve_memory", s, Map.of("key", "long"));
+        assertThat(longReply.status()).as(longReply.toString()).isEqualTo(200);
+        assertThat(longReply.raw().headers().firstValue("transfer-encoding")).hasValue("chunked");
+        assertThat(longReply.raw().body().contains("\"" + content + "\"")).as("the whole content, in one piece").isTrue();
     }
 
     @Test
@@ -213,16 +223,25 @@ class RelayIntakeTest extends AppTestSupport {
         byte[] body = new byte[bom.length + sent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length];
         System.arraycopy(bom, 0, body, 0, bom.length);
         System.arraycopy(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, body, bom.length, body.length - bom.length);
-        var reply = client.postBytes("/webhook", body, Map.of("X-API-Key", TestClient.API_KEY));
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
         String expected = "{\"type\":\"collaborative_session_command\",\"command\":\"create_session\",\"session_id\":\"" + s
                 + "\",\"data\":{\"title\":\"café / \\\"q\\\" \uD83D\uDE00\","
                 + "\"metadata\":{\"price\":1.50,\"big\":100,\"neg\":0.0,\"list\":[true,null,\"\\t\"]}}}";
-        assertThat(db.queryForObject("SELECT payload = CAST(? AS jsonb) FROM relay_webhooks WHERE id = ?", Boolean.class,
-                expected, reply.body().path("id").asText()))
-                .as("stored: %s", db.queryForObject("SELECT payload::text FROM relay_webhooks WHERE id = ?", String.class,
-                        reply.body().path("id").asText()))
-                .isTrue();
+        var queued = client.postBytes("/webhook", body, Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+        assertStoredAs(queued.body().path("id").asText(), expected);
+
+        // and in sync mode, stored by the transaction that applies it (its own statement, or its group's)
+        String syncSent = sent.replace(s, s + "-sync").replace("\"session_id\"", "\"sync\" : true, \"session_id\"");
+        var applied = client.post("/webhook", syncSent, Map.of("X-API-Key", TestClient.API_KEY));
+        assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
+        assertStoredAs(applied.body().path("id").asText(),
+                expected.replace(s, s + "-sync").replace("\"session_id\"", "\"sync\":true,\"session_id\""));
+    }
+
+    /** The relay's row holds these values, scale of numbers included (jsonb's text of each, compared). */
+    private void assertStoredAs(String id, String expected) {
+        assertThat(db.queryForObject("SELECT payload::text FROM relay_webhooks WHERE id = ?", String.class, id))
+                .isEqualTo(db.queryForObject("SELECT CAST(? AS jsonb)::text", String.class, expected));
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aiwebhook.config.AppProperties;
 import dev.aiwebhook.worker.WorkerSlots;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,14 +34,22 @@ class WorkerSlotsTest extends AppTestSupport {
     @Test
     void aWebhookWhoseProcessingFailsOutsideItsTransactionGivesItsSlotBack() throws Exception {
         int concurrency = props.worker().concurrency();
-        for (int i = 0; i <= concurrency; i++) {
-            // as the poller and the hand-off do: a slot first, then the webhook to run with it
-            assertThat(slots.tryTake(5_000)).as("a free slot for failure %d of %d", i + 1, concurrency + 1).isTrue();
-            ObjectNode item = new ObjectMapper().createObjectNode();
-            item.put("id", "slot-test-" + System.nanoTime());
-            item.put("attempts", 1);
-            // no payload: Deliveries.open fails on it, before any transaction
-            producer.sendBody("direct:run-webhook", item);
+        pauseTheWorker();   // its poller would take the free slots too, and make this wait for them
+        try {
+            for (int i = 0; i <= concurrency; i++) {
+                // as the poller and the hand-off do: a slot first, then the webhook to run with it
+                assertThat(slots.tryTake(5_000)).as("a free slot for failure %d of %d", i + 1, concurrency + 1).isTrue();
+                ObjectNode item = new ObjectMapper().createObjectNode();
+                item.put("id", "slot-test-" + System.nanoTime());
+                item.put("attempts", 1);
+                // no payload: Deliveries.open fails on it, before any transaction
+                Exchange done = producer.send("direct:run-webhook", e -> e.getMessage().setBody(item));
+                assertThat(done.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))
+                        .as("handled by process-webhook's error handler").isNotNull();
+                assertThat(done.getException()).isNull();
+            }
+        } finally {
+            worker.resume();
         }
 
         // and the worker still claims and applies what comes next

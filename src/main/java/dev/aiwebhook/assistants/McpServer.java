@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import dev.aiwebhook.catalog.CatalogCommand;
 import dev.aiwebhook.catalog.CommandCatalog;
 import dev.aiwebhook.relay.RejectedRequest;
+import dev.aiwebhook.relay.RelayReplies;
 
 /**
  * POST /mcp: the Model Context Protocol over Streamable HTTP (JSON-RPC 2.0, one JSON reply per
@@ -250,10 +251,9 @@ public class McpServer {
     private static void reply(Exchange exchange, int status, JsonNode body) {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);   // one write with its length (RelayReplies)
         if (body != null) {
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-            exchange.getMessage().setBody(body.toString());
+            RelayReplies.setJson(exchange.getMessage(), body.toString());
         } else {
             exchange.getMessage().setBody("");
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -103,8 +104,7 @@ public class RelayReplies {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);   // see reply
-        exchange.getMessage().setBody(body);
+        setJson(exchange.getMessage(), body);
     }
 
     public void rejected(Exchange exchange) throws JsonProcessingException {
@@ -182,17 +182,26 @@ public class RelayReplies {
         return out;
     }
 
-    /**
-     * The reply with its Content-Length: platform-http otherwise streams a body in chunks, and
-     * the web server then sends the last, empty chunk by a write of its own after the rest, a
-     * second TCP segment the client must wake up for, for every reply.
-     */
     private void reply(Exchange exchange, int status, Object body) throws JsonProcessingException {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);
-        exchange.getMessage().setBody(json.writeValueAsString(body));
+        setJson(exchange.getMessage(), json.writeValueAsString(body));
+    }
+
+    /** Bodies up to this many characters go with their Content-Length; longer ones in chunks. */
+    static final int WHOLE_REPLY_MAX = 64 * 1024;
+
+    /**
+     * A reply's JSON text, sent with its Content-Length when it is small (almost every reply):
+     * platform-http otherwise streams a body in chunks, and the web server then sends the last,
+     * empty chunk by a write of its own after the rest, a second TCP segment the client must
+     * wake up for. A long one (a claim of many webhooks, a listing) stays chunked: to know its
+     * length, platform-http would first copy it whole into a buffer of its own.
+     */
+    public static void setJson(Message message, String body) {
+        message.setHeader(Exchange.HTTP_CHUNKED, body == null || body.length() > WHOLE_REPLY_MAX);
+        message.setBody(body);
     }
 
     private static Object iso(Object value) {
