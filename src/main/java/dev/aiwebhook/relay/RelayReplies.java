@@ -21,6 +21,9 @@ import org.springframework.stereotype.Component;
 @Component("relayReplies")
 public class RelayReplies {
 
+    /** Bodies up to this many characters go with their Content-Length; longer ones in chunks. */
+    static final int WHOLE_REPLY_MAX = 64 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(RelayReplies.class);
 
     private final ObjectMapper json = new ObjectMapper();
@@ -188,9 +191,6 @@ public class RelayReplies {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         setJson(exchange.getMessage(), json.writeValueAsString(body));
     }
-
-    /** Bodies up to this many characters go with their Content-Length; longer ones in chunks. */
-    static final int WHOLE_REPLY_MAX = 64 * 1024;
 
     /**
      * A reply's JSON text, sent with its Content-Length when it is small (almost every reply):

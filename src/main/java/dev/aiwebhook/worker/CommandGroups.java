@@ -67,7 +67,7 @@ public class CommandGroups {
      * On each member's copy in a group: what its members left for the group to write
      * ({@link #deferRelayRow}, {@link #deferCompletion}).
      */
-    public static final String GROUP_ROWS = "groupRelayRows";
+    public static final String GROUP_ROWS = "groupRows";
 
     /** What became of a member of a group. */
     enum Outcome { APPLIED, APPLY_ALONE, COMMIT_FAILED }
