@@ -62,6 +62,8 @@ public final class Benchmark {
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
     private final CompilerActivity compiler;
+    /** This benchmark's own JIT compiler threads: the client warms up too. */
+    private final CompilerActivity clientCompiler = new CompilerActivity(ProcessHandle.current().pid());
     private final AppProcess app;
     /** False for the relay alone: nothing drains its queue. */
     private final boolean workerRuns;
@@ -578,7 +580,7 @@ public final class Benchmark {
         }
         List<double[]> results = new ArrayList<>();   // p50, p95, p99, ops
         int failures = 0;
-        long[] cpu = new long[3];   // ms of CPU in the rounds: app, its database, this client
+        long[] cpu = new long[5];   // ms of CPU in the rounds: app, its database, this client, app's JIT, client's JIT
         for (int round = 0; round < rounds; round++) {
             drain();
             long[] cpuBefore = cpuNow();
@@ -608,7 +610,7 @@ public final class Benchmark {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long[] cpuAfter = cpuNow();
             for (int k = 0; k < cpu.length; k++) {
-                cpu[k] += cpuAfter[k] - cpuBefore[k];
+                cpu[k] += Math.max(0, cpuAfter[k] - cpuBefore[k]);   // below 0 only if a compiler thread ended
             }
             pool.shutdown();
             Arrays.sort(lat);
@@ -623,15 +625,22 @@ public final class Benchmark {
         r.put("rounds", rounds);
         r.put("p50_spread_ms", List.of(results.get(0)[0], results.get(results.size() - 1)[0]));
         r.put("failures", failures);
+        double requests = (double) count * rounds;
         if (clients > 1) {
             // where the machine's cores went, per request (the rounds only; /proc's 10 ms ticks)
-            double requests = (double) count * rounds;
+            // the JIT compilers' threads are part of their JVM's figure: a short run's warm-up shows there
             r.put("cpu_ms_per_request", Map.of("app", round(cpu[0] / requests), "database", round(cpu[1] / requests),
-                    "client", round(cpu[2] / requests)));
+                    "client", round(cpu[2] / requests), "app_jit_compiler", round(cpu[3] / requests),
+                    "client_jit_compiler", round(cpu[4] / requests)));
         }
         scenarios.add(r);
         System.out.printf("  measured %-62s p50 %8.2f ms (rounds %.2f..%.2f)  %6.0f/s%n", name, median[0],
                 results.get(0)[0], results.get(results.size() - 1)[0], median[3]);
+        if (clients > 1) {
+            System.out.printf("           CPU ms per request: app %.2f (its JIT compiler %.2f), database %.2f, client %.2f"
+                    + " (its JIT compiler %.2f)%n", cpu[0] / requests, cpu[3] / requests, cpu[1] / requests,
+                    cpu[2] / requests, cpu[4] / requests);
+        }
     }
 
     private static Map<String, Object> row(String name, double p50, double p95, double p99, Double ops, Integer targetMs,
@@ -784,11 +793,15 @@ public final class Benchmark {
         return ms;
     }
 
-    /** CPU used so far, in ms: the app's process, its embedded PostgreSQL, this benchmark's JVM. */
+    /**
+     * CPU used so far, in ms: the app's process, its embedded PostgreSQL, this benchmark's JVM,
+     * and the JIT compiler threads of the app and of this JVM (parts of the first and third).
+     */
     private long[] cpuNow() throws IOException {
         // this JVM's own CPU only: the app it launched is a process under it
         return new long[] {cpuMillis(app.handle()), app.embeddedPostgres().map(Benchmark::cpuMillis).orElse(0L),
-                ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L)};
+                ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L),
+                compiler.read().cpuMillis(), clientCompiler.read().cpuMillis()};
     }
 
     /** Launch to the first healthy {@code /health}, in ms. */
