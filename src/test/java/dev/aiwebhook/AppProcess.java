@@ -54,7 +54,7 @@ public final class AppProcess implements AutoCloseable {
     /** Settings of the machine running the build that must not leak into the app under test. */
     static final List<String> INHERITED_SETTINGS = List.of("PORT", "APP_ROLE", "API_KEY", "WORKER_TOKEN",
             "RELAY_URL", "DATABASE_URL", "DATA_DIR", "LEASE", "MAX_ATTEMPTS", "WORKER_ID", "WORKER_CONCURRENCY",
-            "WORKER_APPLY_CONCURRENCY", "WORKER_APPLY_WAIT", "WORKER_APPLY_GROUP",
+            "WORKER_APPLY_CONCURRENCY", "WORKER_APPLY_WAIT", "WORKER_APPLY_GROUP", "WORKER_APPLY_LINGER",
             "WORKER_YIELD_MAX");
 
     private final String name;

@@ -47,6 +47,8 @@ public record AppProperties(
             Duration applyWait,
             /** the most session commands a permit's holder applies in one transaction (1: each in its own) */
             int applyGroup,
+            /** how long the holder of the last free permit waits for more commands to join its small group (0: never) */
+            Duration applyLinger,
             /** all-in-one: how long the poller waits before it claims while the intake takes the cores (0: never; nor is a webhook queued for that) */
             Duration yieldMax,
             /** how long a claim waits at the relay for work (long-poll) */

@@ -78,8 +78,27 @@ class CommandPermitsBoundsTest {
     }
 
     private static AppProperties properties(int applyConcurrency, Duration wait, int group) {
+        return properties(applyConcurrency, wait, group, Duration.ZERO);
+    }
+
+    private static AppProperties properties(int applyConcurrency, Duration wait, int group, Duration linger) {
         return new AppProperties("all", null, null, null, null, null, null,
-                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, Duration.ZERO, Duration.ofSeconds(10)));
+                new AppProperties.Worker("w", 8, applyConcurrency, wait, group, linger, Duration.ZERO, Duration.ofSeconds(10)));
+    }
+
+    /** Two permits, whose last free one's holder waits up to {@code linger} for more to join it. */
+    private static CommandPermits lingering(RecordingGroups groups, Duration linger) {
+        return new CommandPermits(properties(2, Duration.ofSeconds(20), 16, linger), groups);
+    }
+
+    /** A sync session command alone on one of the two permits, held there until {@code groups.hold} opens. */
+    private static Thread holdOneOfTwo(CommandPermits permits, RecordingGroups groups) {
+        groups.hold = new CountDownLatch(1);
+        Exchange first = webhook(CommandCatalog.SESSION_COMMAND);
+        groups.held = e -> e == first;
+        Thread holder = applyInThread(permits, first);
+        Awaitility.await().until(() -> permits.available() == 1 && groups.alone.contains(first));
+        return holder;
     }
 
     private static CommandPermits permits(RecordingGroups groups, int applyConcurrency, Duration wait, int group) {
@@ -150,6 +169,83 @@ class CommandPermitsBoundsTest {
                 .hasMessageContaining("WORKER_APPLY_CONCURRENCY");
         assertThatThrownBy(() -> permits(groups, 2, Duration.ofSeconds(1), 0))
                 .hasMessageContaining("WORKER_APPLY_GROUP");
+        assertThatThrownBy(() -> lingering(groups, Duration.ofMillis(-1)))
+                .hasMessageContaining("WORKER_APPLY_LINGER");
+    }
+
+    @Test
+    void theHolderOfTheLastFreePermitWaitsForMoreCommandsToJoinItsGroup() throws Exception {
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = lingering(groups, Duration.ofSeconds(20));
+        Thread holder = holdOneOfTwo(permits, groups);
+        Exchange last = webhook(CommandCatalog.SESSION_COMMAND);
+        Thread lastThread = applyInThread(permits, last);
+        Awaitility.await().until(() -> permits.available() == 0);
+        Thread.sleep(200);
+        assertThat(groups.alone).as("the last permit's holder waits for more, not applied alone").doesNotContain(last);
+        assertThat(groups.together).isEmpty();
+        List<Exchange> joining = List.of(webhook(CommandCatalog.SESSION_COMMAND), webhook(CommandCatalog.SESSION_COMMAND),
+                webhook(CommandCatalog.SESSION_COMMAND));
+        List<Thread> threads = new ArrayList<>();
+        joining.forEach(e -> threads.add(applyInThread(permits, e)));
+        // the fourth makes the group: applied together, long before the 20 s were up
+        Awaitility.await().until(() -> groups.together.size() == 1);
+        assertThat(groups.together.get(0)).hasSize(CommandPermits.LINGER_GROUP);
+        assertThat(groups.together.get(0).get(0)).isSameAs(last);
+        assertThat(groups.together.get(0)).containsAll(joining);
+        List<Thread> all = new ArrayList<>(threads);
+        all.add(lastThread);
+        letAllFinish(groups, holder, all);
+        assertThat(groups.alone).doesNotContainAnyElementsOf(joining);
+        assertThat(permits.available()).isEqualTo(2);
+        assertThat(permits.waiting()).isZero();
+    }
+
+    @Test
+    void theWaitForMoreEndsWithItsTimeOrWhenAPermitIsGivenBack() throws Exception {
+        // its time: the group goes with the one that joined, short of four
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits permits = lingering(groups, Duration.ofMillis(500));
+        Thread holder = holdOneOfTwo(permits, groups);
+        Exchange last = webhook(CommandCatalog.SESSION_COMMAND);
+        Exchange joining = webhook(CommandCatalog.SESSION_COMMAND);
+        Thread lastThread = applyInThread(permits, last);
+        Awaitility.await().until(() -> permits.available() == 0);
+        Thread joiningThread = applyInThread(permits, joining);
+        Awaitility.await().until(() -> groups.together.size() == 1);
+        assertThat(groups.together.get(0)).containsExactly(last, joining);
+        letAllFinish(groups, holder, List.of(lastThread, joiningThread));
+
+        // a permit given back: the holder waiting for more goes ahead with what it has
+        RecordingGroups again = new RecordingGroups();
+        CommandPermits longWait = lingering(again, Duration.ofSeconds(60));
+        Thread first = holdOneOfTwo(longWait, again);
+        Exchange alone = webhook(CommandCatalog.SESSION_COMMAND);
+        Thread aloneThread = applyInThread(longWait, alone);
+        Awaitility.await().until(() -> longWait.available() == 0);
+        Thread.sleep(200);
+        assertThat(again.alone).doesNotContain(alone);
+        again.hold.countDown();   // the other permit comes back
+        Awaitility.await().until(() -> again.alone.contains(alone));   // not after 60 s
+        first.join();
+        aloneThread.join();
+        assertThat(again.together).isEmpty();
+        assertThat(longWait.available()).isEqualTo(2);
+    }
+
+    @Test
+    void nobodyWaitsForMoreWhileAPermitIsFreeNorWithOnePermit() throws Exception {
+        // a wait of 60 s would outlast the class's 20 s timeout
+        RecordingGroups groups = new RecordingGroups();
+        CommandPermits two = lingering(groups, Duration.ofSeconds(60));
+        Exchange lone = webhook(CommandCatalog.SESSION_COMMAND);
+        two.apply(lone);   // the other permit is free
+        assertThat(groups.alone).containsExactly(lone);
+        CommandPermits one = new CommandPermits(properties(1, Duration.ofSeconds(20), 16, Duration.ofSeconds(60)), groups);
+        Exchange onlyOne = webhook(CommandCatalog.SESSION_COMMAND);
+        one.apply(onlyOne);   // its one permit was the last free, and nobody else holds one
+        assertThat(groups.alone).containsExactly(lone, onlyOne);
+        assertThat(groups.together).isEmpty();
     }
 
     @Test

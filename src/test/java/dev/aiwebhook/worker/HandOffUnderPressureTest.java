@@ -45,7 +45,7 @@ class HandOffUnderPressureTest {
                 null, null, dataDir.toString(),
                 new AppProperties.Relay(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(150),
                         5, Duration.ofSeconds(30), 0),
-                new AppProperties.Worker("w-test", 8, 0, Duration.ofSeconds(1), 16, Duration.ofMillis(250),
+                new AppProperties.Worker("w-test", 8, 0, Duration.ofSeconds(1), 16, Duration.ZERO, Duration.ofMillis(250),
                         Duration.ofSeconds(10)));
     }
 
