@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aiwebhook.catalog.CommandCatalog;
@@ -33,13 +34,15 @@ import org.springframework.stereotype.Component;
  * threads alike. A command taken into another's group waits on its own thread until the group
  * is done.
  * <p>
- * The holder of the last free permit, while the others' groups are under way, waits a little
- * for more before it begins ({@code WORKER_APPLY_LINGER}, 250 µs): until its group holds
- * {@value #LINGER_GROUP} commands, or that time has passed. Its permit would otherwise start a
- * group of one or two while the others commit, and every transaction costs its commit and
- * statements of its own; with 16 sync callers the groups grew from 2.6 to 3.6 commands and the
- * machine's CPU per command fell by about 5 % (README, Benchmark, twenty-fifth round). With a
- * permit still free, or only one permit, nobody waits: a lone caller never does.
+ * The holder of the last free permit, while another holder applies its group and several
+ * callers send commands at once, waits a little for more before it begins
+ * ({@code WORKER_APPLY_LINGER}, 250 µs): until its group holds {@value #LINGER_GROUP} commands,
+ * a permit is given back, or that time has passed. Its permit would otherwise start a group of
+ * one or two while the other commits, and every transaction costs its commit and statements of
+ * its own; with 16 sync callers the groups grew from 2.7 to 3.3 commands and the machine's CPU
+ * per command fell by 3–6 % (README, Benchmark, twenty-fifth round). A lone caller, two at
+ * once, or one with a permit still free never waits; with one permit, nobody does. The wait is
+ * a {@link Condition}'s: {@code Object.wait} rounds a wait under a millisecond up to one.
  * <p>
  * When there are two permits or more, a command nobody waits for (async: handed over by the
  * intake, or claimed) never takes the last free one, and whoever takes that one takes no such
@@ -62,13 +65,21 @@ public class CommandPermits {
     /** Permits a command nobody waits for leaves free: one, when there are two or more. */
     private final int keptForCallers;
 
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** A permit given back: those waiting for one look again. */
+    private final Condition permitBack = lock.newCondition();
+    /** A command arrived or a permit came back: a holder waiting for more looks again. */
+    private final Condition joinable = lock.newCondition();
     /** Session commands waiting for a permit, oldest first; guarded by lock. */
     private final ArrayDeque<Member> waiting = new ArrayDeque<>();
     /** Permits free; guarded by lock. */
     private int free;
     /** Holders waiting for more commands to join their groups; guarded by lock. */
     private int lingering;
+    /** Permits given back so far; guarded by lock. */
+    private long releases;
+    /** Commands whose callers wait, in the groups being applied now (holders not waiting for more); guarded by lock. */
+    private int callersApplying;
 
     public CommandPermits(AppProperties props, CommandGroups groups) {
         int configured = props.worker().applyConcurrency();
@@ -115,10 +126,12 @@ public class CommandPermits {
         Member me = new Member(exchange, CommandGroups.groupable(exchange), awaited(exchange));
         List<Member> group = List.of();
         boolean permit = false;
-        synchronized (lock) {
+        int callers = 0;   // of its group, counted in callersApplying
+        lock.lock();
+        try {
             waiting.addLast(me);
             if (lingering > 0) {
-                lock.notifyAll();   // a holder waits for more: this one may join its group
+                joinable.signalAll();   // a holder waits for more: this one may join its group
             }
             long deadline = System.nanoTime() + maxWaitNanos;
             while (!me.taken) {
@@ -128,9 +141,13 @@ public class CommandPermits {
                     free--;
                     permit = true;
                     group = takeGroup(me, onlyAwaited);
-                    if (free == 0 && size > 1 && me.groupable && group.size() < LINGER_GROUP && lingerNanos > 0) {
+                    if (worthWaitingForMore(me, group)) {
                         linger(group, onlyAwaited);
                     }
+                    for (Member m : group) {
+                        callers += m.awaited ? 1 : 0;
+                    }
+                    callersApplying += callers;
                     break;
                 }
                 long left = deadline - System.nanoTime();
@@ -141,7 +158,7 @@ public class CommandPermits {
                     break;
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    permitBack.awaitNanos(left);
                 } catch (InterruptedException e) {
                     if (!me.taken) {
                         waiting.remove(me);
@@ -150,6 +167,8 @@ public class CommandPermits {
                     Thread.currentThread().interrupt();   // taken: its group is under way, wait for it below
                 }
             }
+        } finally {
+            lock.unlock();
         }
         if (group.isEmpty()) {
             me.awaitGroup();   // taken into the group of another permit's holder
@@ -167,9 +186,15 @@ public class CommandPermits {
                 m.settle(CommandGroups.Outcome.APPLY_ALONE, null);   // none is left waiting for good (settled once)
             }
             if (permit) {
-                synchronized (lock) {
+                lock.lock();
+                try {
                     free++;
-                    lock.notifyAll();
+                    releases++;
+                    callersApplying -= callers;
+                    permitBack.signalAll();
+                    joinable.signalAll();
+                } finally {
+                    lock.unlock();
                 }
             }
         }
@@ -202,24 +227,44 @@ public class CommandPermits {
     }
 
     /**
+     * Under lock, for the holder of a permit who has just taken its group: whether to wait for
+     * more ({@link #linger}). Only the holder of the last free permit (two permits or more), while
+     * another holder applies its group, with room in its own short of LINGER_GROUP (and of
+     * WORKER_APPLY_GROUP), and when the callers waiting on groups being applied, with its own
+     * group, come to LINGER_GROUP less one or more: evidence that several callers send commands
+     * at once. A lone caller, two at once, or a caller beside the worker's background
+     * commands (which cannot join the permit kept for callers) never waits.
+     */
+    private boolean worthWaitingForMore(Member me, List<Member> group) {
+        int target = Math.min(LINGER_GROUP, groupMax);
+        int othersApplying = size - free - lingering - 1;
+        return lingerNanos > 0 && free == 0 && othersApplying > 0 && me.groupable
+                && group.size() < target && callersApplying + group.size() >= target - 1;
+    }
+
+    /**
      * Under lock, for the holder of the last free permit, with its group: waits, at most
-     * WORKER_APPLY_LINGER and while no permit is given back, for commands to join it until it
-     * holds LINGER_GROUP; each arrival wakes it ({@link #apply}). It takes them as
-     * {@link #takeGroup} would, in the order they came.
+     * WORKER_APPLY_LINGER and until a permit is given back, for commands to join it until it
+     * holds LINGER_GROUP (or WORKER_APPLY_GROUP, if fewer); each arrival wakes it
+     * ({@link #apply}). It takes them as {@link #takeGroup} would, in the order they came.
      */
     private void linger(List<Member> group, boolean onlyAwaited) {
+        int target = Math.min(LINGER_GROUP, groupMax);
         long deadline = System.nanoTime() + lingerNanos;
+        long releasesBefore = releases;
         lingering++;
         try {
-            while (group.size() < LINGER_GROUP && free == 0) {   // a permit given back ends it: no need to wait
+            while (group.size() < target && releases == releasesBefore) {   // a permit back: no need to wait
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    joinable.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();   // applies the group it has; the interrupt stays set
+                    // applies the group it has (its members wait for it); the interrupt stays set,
+                    // as for a member taken into a group while it waited
+                    Thread.currentThread().interrupt();
                     return;
                 }
                 for (Iterator<Member> it = waiting.iterator(); it.hasNext() && group.size() < groupMax; ) {
@@ -258,15 +303,21 @@ public class CommandPermits {
 
     /** Permits free now. */
     public int available() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return free;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Session commands waiting for a permit now (none taken into a group yet). */
     public int waiting() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return waiting.size();
+        } finally {
+            lock.unlock();
         }
     }
 

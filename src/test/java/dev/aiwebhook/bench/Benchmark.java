@@ -610,7 +610,9 @@ public final class Benchmark {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long[] cpuAfter = cpuNow();
             for (int k = 0; k < cpu.length; k++) {
-                cpu[k] += Math.max(0, cpuAfter[k] - cpuBefore[k]);   // below 0 only if a compiler thread ended
+                // below 0 only if a compiler thread ended, taking its time with it (the compiler
+                // figures then read low; on two cores the JDK keeps its one C1 and one C2 thread)
+                cpu[k] += Math.max(0, cpuAfter[k] - cpuBefore[k]);
             }
             pool.shutdown();
             Arrays.sort(lat);

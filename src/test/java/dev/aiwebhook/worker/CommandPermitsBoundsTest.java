@@ -173,30 +173,69 @@ class CommandPermitsBoundsTest {
                 .hasMessageContaining("WORKER_APPLY_LINGER");
     }
 
+    /**
+     * Four sync callers at once on two permits: {@code a} alone on one permit, held until
+     * {@code groups.hold} opens; {@code b} took the other, alone and at once (two callers are no
+     * reason to wait), and gave it back when {@code c} and {@code d} were queued; {@code c} took
+     * it with {@code d}, and, with three callers in groups now, waits for more.
+     */
+    private record FourCallers(Thread a, Thread b, Exchange c, Exchange d, List<Thread> cd) {
+
+        List<Thread> threads(List<Thread> more) {
+            List<Thread> all = new ArrayList<>(List.of(b));
+            all.addAll(cd);
+            all.addAll(more);
+            return all;
+        }
+    }
+
+    private static FourCallers fourCallers(CommandPermits permits, RecordingGroups groups) throws Exception {
+        Thread a = holdOneOfTwo(permits, groups);
+        CountDownLatch bHeld = new CountDownLatch(1);
+        Exchange b = webhook(CommandCatalog.SESSION_COMMAND);
+        groups.whileAlone = e -> {
+            if (e == b) {
+                try {
+                    bHeld.await();
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        };
+        Thread bThread = applyInThread(permits, b);
+        Awaitility.await().until(() -> groups.alone.contains(b));   // not held up waiting for more
+        assertThat(permits.available()).isZero();
+        Exchange c = webhook(CommandCatalog.SESSION_COMMAND);
+        Exchange d = webhook(CommandCatalog.SESSION_COMMAND);
+        List<Thread> cd = queue(permits, List.of(c, d));
+        bHeld.countDown();
+        Awaitility.await().until(() -> permits.waiting() == 0 && permits.available() == 0);
+        return new FourCallers(a, bThread, c, d, cd);
+    }
+
     @Test
     void theHolderOfTheLastFreePermitWaitsForMoreCommandsToJoinItsGroup() throws Exception {
         RecordingGroups groups = new RecordingGroups();
         CommandPermits permits = lingering(groups, Duration.ofSeconds(20));
-        Thread holder = holdOneOfTwo(permits, groups);
-        Exchange last = webhook(CommandCatalog.SESSION_COMMAND);
-        Thread lastThread = applyInThread(permits, last);
-        Awaitility.await().until(() -> permits.available() == 0);
+        FourCallers four = fourCallers(permits, groups);
         Thread.sleep(200);
-        assertThat(groups.alone).as("the last permit's holder waits for more, not applied alone").doesNotContain(last);
-        assertThat(groups.together).isEmpty();
-        List<Exchange> joining = List.of(webhook(CommandCatalog.SESSION_COMMAND), webhook(CommandCatalog.SESSION_COMMAND),
-                webhook(CommandCatalog.SESSION_COMMAND));
+        assertThat(groups.together).as("c and d wait for more, not applied yet").isEmpty();
+        // a command nobody waits for stays out of the group of the permit kept for callers
+        Exchange background = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
+        Thread backgroundThread = applyInThread(permits, background);
+        Awaitility.await().until(() -> permits.waiting() == 1);
+        List<Exchange> joining = List.of(webhook(CommandCatalog.SESSION_COMMAND), webhook(CommandCatalog.SESSION_COMMAND));
         List<Thread> threads = new ArrayList<>();
         joining.forEach(e -> threads.add(applyInThread(permits, e)));
         // the fourth makes the group: applied together, long before the 20 s were up
         Awaitility.await().until(() -> groups.together.size() == 1);
-        assertThat(groups.together.get(0)).hasSize(CommandPermits.LINGER_GROUP);
-        assertThat(groups.together.get(0).get(0)).isSameAs(last);
-        assertThat(groups.together.get(0)).containsAll(joining);
-        List<Thread> all = new ArrayList<>(threads);
-        all.add(lastThread);
-        letAllFinish(groups, holder, all);
-        assertThat(groups.alone).doesNotContainAnyElementsOf(joining);
+        List<Exchange> group = groups.together.get(0);
+        assertThat(group).hasSize(CommandPermits.LINGER_GROUP);
+        assertThat(group.subList(0, 2)).containsExactly(four.c(), four.d());
+        assertThat(group).containsAll(joining).doesNotContain(background);
+        threads.add(backgroundThread);
+        letAllFinish(groups, four.a(), four.threads(threads));
+        assertThat(groups.alone).contains(background).doesNotContainAnyElementsOf(joining);
         assertThat(permits.available()).isEqualTo(2);
         assertThat(permits.waiting()).isZero();
     }
@@ -205,36 +244,31 @@ class CommandPermitsBoundsTest {
     void theWaitForMoreEndsWithItsTimeOrWhenAPermitIsGivenBack() throws Exception {
         // its time: the group goes with the one that joined, short of four
         RecordingGroups groups = new RecordingGroups();
-        CommandPermits permits = lingering(groups, Duration.ofMillis(500));
-        Thread holder = holdOneOfTwo(permits, groups);
-        Exchange last = webhook(CommandCatalog.SESSION_COMMAND);
+        CommandPermits permits = lingering(groups, Duration.ofSeconds(3));
+        FourCallers four = fourCallers(permits, groups);
         Exchange joining = webhook(CommandCatalog.SESSION_COMMAND);
-        Thread lastThread = applyInThread(permits, last);
-        Awaitility.await().until(() -> permits.available() == 0);
         Thread joiningThread = applyInThread(permits, joining);
+        Thread.sleep(200);
+        assertThat(groups.together).isEmpty();
         Awaitility.await().until(() -> groups.together.size() == 1);
-        assertThat(groups.together.get(0)).containsExactly(last, joining);
-        letAllFinish(groups, holder, List.of(lastThread, joiningThread));
+        assertThat(groups.together.get(0)).containsExactly(four.c(), four.d(), joining);
+        letAllFinish(groups, four.a(), four.threads(List.of(joiningThread)));
 
         // a permit given back: the holder waiting for more goes ahead with what it has
         RecordingGroups again = new RecordingGroups();
         CommandPermits longWait = lingering(again, Duration.ofSeconds(60));
-        Thread first = holdOneOfTwo(longWait, again);
-        Exchange alone = webhook(CommandCatalog.SESSION_COMMAND);
-        Thread aloneThread = applyInThread(longWait, alone);
-        Awaitility.await().until(() -> longWait.available() == 0);
+        FourCallers waiting = fourCallers(longWait, again);
         Thread.sleep(200);
-        assertThat(again.alone).doesNotContain(alone);
-        again.hold.countDown();   // the other permit comes back
-        Awaitility.await().until(() -> again.alone.contains(alone));   // not after 60 s
-        first.join();
-        aloneThread.join();
         assertThat(again.together).isEmpty();
+        again.hold.countDown();   // a's permit comes back
+        Awaitility.await().until(() -> again.together.size() == 1);   // not after 60 s
+        assertThat(again.together.get(0)).containsExactly(waiting.c(), waiting.d());
+        letAllFinish(again, waiting.a(), waiting.threads(List.of()));
         assertThat(longWait.available()).isEqualTo(2);
     }
 
     @Test
-    void nobodyWaitsForMoreWhileAPermitIsFreeNorWithOnePermit() throws Exception {
+    void aLoneCallerNeverWaitsForMore() throws Exception {
         // a wait of 60 s would outlast the class's 20 s timeout
         RecordingGroups groups = new RecordingGroups();
         CommandPermits two = lingering(groups, Duration.ofSeconds(60));
@@ -245,7 +279,20 @@ class CommandPermitsBoundsTest {
         Exchange onlyOne = webhook(CommandCatalog.SESSION_COMMAND);
         one.apply(onlyOne);   // its one permit was the last free, and nobody else holds one
         assertThat(groups.alone).containsExactly(lone, onlyOne);
+
+        // beside the worker's background command on the other permit (nothing could join it)
+        groups.hold = new CountDownLatch(1);
+        Exchange background = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
+        groups.held = e -> e == background;
+        Thread backgroundThread = applyInThread(two, background);
+        Awaitility.await().until(() -> two.available() == 1 && groups.alone.contains(background));
+        Exchange caller = webhook(CommandCatalog.SESSION_COMMAND);
+        two.apply(caller);
+        assertThat(groups.alone).contains(caller);
+        groups.hold.countDown();
+        backgroundThread.join();
         assertThat(groups.together).isEmpty();
+        assertThat(two.available()).isEqualTo(2);
     }
 
     @Test
