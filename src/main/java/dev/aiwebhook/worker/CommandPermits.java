@@ -231,15 +231,15 @@ public class CommandPermits {
      * more ({@link #linger}). Only the holder of the last free permit (two permits or more), while
      * another holder applies its group, with room in its own short of LINGER_GROUP (and of
      * WORKER_APPLY_GROUP), and when the callers waiting on groups being applied, with its own
-     * group, come to LINGER_GROUP less one or more: evidence that several callers send commands
-     * at once. A lone caller, two at once, or a caller beside the worker's background
+     * group, come to LINGER_GROUP less one or more (whatever WORKER_APPLY_GROUP): evidence that
+     * several callers send commands at once. A lone caller, two at once, or a caller beside the worker's background
      * commands (which cannot join the permit kept for callers) never waits.
      */
     private boolean worthWaitingForMore(Member me, List<Member> group) {
         int target = Math.min(LINGER_GROUP, groupMax);
         int othersApplying = size - free - lingering - 1;
         return lingerNanos > 0 && free == 0 && othersApplying > 0 && me.groupable
-                && group.size() < target && callersApplying + group.size() >= target - 1;
+                && group.size() < target && callersApplying + group.size() >= LINGER_GROUP - 1;
     }
 
     /**

@@ -293,6 +293,20 @@ class CommandPermitsBoundsTest {
         backgroundThread.join();
         assertThat(groups.together).isEmpty();
         assertThat(two.available()).isEqualTo(2);
+
+        // nor with smaller groups (WORKER_APPLY_GROUP 2): the rule of three callers stays
+        CommandPermits small = new CommandPermits(properties(2, Duration.ofSeconds(20), 2, Duration.ofSeconds(60)), groups);
+        groups.hold = new CountDownLatch(1);
+        Exchange otherBackground = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
+        groups.held = e -> e == otherBackground;
+        Thread otherThread = applyInThread(small, otherBackground);
+        Awaitility.await().until(() -> small.available() == 1 && groups.alone.contains(otherBackground));
+        Exchange besideIt = webhook(CommandCatalog.SESSION_COMMAND);
+        small.apply(besideIt);
+        assertThat(groups.alone).contains(besideIt);
+        groups.hold.countDown();
+        otherThread.join();
+        assertThat(small.available()).isEqualTo(2);
     }
 
     @Test
