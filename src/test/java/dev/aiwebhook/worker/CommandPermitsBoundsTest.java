@@ -281,32 +281,26 @@ class CommandPermitsBoundsTest {
         assertThat(groups.alone).containsExactly(lone, onlyOne);
 
         // beside the worker's background command on the other permit (nothing could join it)
+        callerBesideABackgroundCommand(two, groups);
+        // nor with smaller groups (WORKER_APPLY_GROUP 2): the rule of three callers stays
+        callerBesideABackgroundCommand(
+                new CommandPermits(properties(2, Duration.ofSeconds(20), 2, Duration.ofSeconds(60)), groups), groups);
+        assertThat(groups.together).isEmpty();
+    }
+
+    /** A sync caller applied while a background command holds the other of two permits: at once, alone. */
+    private static void callerBesideABackgroundCommand(CommandPermits permits, RecordingGroups groups) throws Exception {
         groups.hold = new CountDownLatch(1);
         Exchange background = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
         groups.held = e -> e == background;
-        Thread backgroundThread = applyInThread(two, background);
-        Awaitility.await().until(() -> two.available() == 1 && groups.alone.contains(background));
+        Thread backgroundThread = applyInThread(permits, background);
+        Awaitility.await().until(() -> permits.available() == 1 && groups.alone.contains(background));
         Exchange caller = webhook(CommandCatalog.SESSION_COMMAND);
-        two.apply(caller);
+        permits.apply(caller);
         assertThat(groups.alone).contains(caller);
         groups.hold.countDown();
         backgroundThread.join();
-        assertThat(groups.together).isEmpty();
-        assertThat(two.available()).isEqualTo(2);
-
-        // nor with smaller groups (WORKER_APPLY_GROUP 2): the rule of three callers stays
-        CommandPermits small = new CommandPermits(properties(2, Duration.ofSeconds(20), 2, Duration.ofSeconds(60)), groups);
-        groups.hold = new CountDownLatch(1);
-        Exchange otherBackground = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
-        groups.held = e -> e == otherBackground;
-        Thread otherThread = applyInThread(small, otherBackground);
-        Awaitility.await().until(() -> small.available() == 1 && groups.alone.contains(otherBackground));
-        Exchange besideIt = webhook(CommandCatalog.SESSION_COMMAND);
-        small.apply(besideIt);
-        assertThat(groups.alone).contains(besideIt);
-        groups.hold.countDown();
-        otherThread.join();
-        assertThat(small.available()).isEqualTo(2);
+        assertThat(permits.available()).isEqualTo(2);
     }
 
     @Test
