@@ -62,6 +62,8 @@ public class CommandPermits {
     private final long lingerNanos;
     /** The group size at which a lingering holder stops waiting. */
     static final int LINGER_GROUP = 4;
+    /** LINGER_GROUP, or WORKER_APPLY_GROUP if fewer: the group a holder waits to fill. */
+    private final int lingerTarget;
     /** Permits a command nobody waits for leaves free: one, when there are two or more. */
     private final int keptForCallers;
 
@@ -101,6 +103,7 @@ public class CommandPermits {
                     + props.worker().applyLinger());
         }
         this.lingerNanos = props.worker().applyLinger().toNanos();
+        this.lingerTarget = Math.min(LINGER_GROUP, groupMax);
         this.keptForCallers = size > 1 ? 1 : 0;
     }
 
@@ -229,32 +232,30 @@ public class CommandPermits {
     /**
      * Under lock, for the holder of a permit who has just taken its group: whether to wait for
      * more ({@link #linger}). Only the holder of the last free permit (two permits or more), while
-     * another holder applies its group, with room in its own short of LINGER_GROUP (and of
-     * WORKER_APPLY_GROUP), and when the callers waiting on groups being applied, with its own
-     * group, come to LINGER_GROUP less one or more (whatever WORKER_APPLY_GROUP): evidence that
-     * several callers send commands at once. A lone caller, two at once, or a caller beside the worker's background
-     * commands (which cannot join the permit kept for callers) never waits.
+     * another holder applies its group, with its own short of lingerTarget, and when the callers
+     * waiting on groups being applied, with its own group, come to LINGER_GROUP less one or more
+     * (whatever WORKER_APPLY_GROUP): evidence that several callers send commands at once. A lone
+     * caller, two at once, or a caller beside the worker's background commands (which cannot join
+     * the permit kept for callers) never waits.
      */
     private boolean worthWaitingForMore(Member me, List<Member> group) {
-        int target = Math.min(LINGER_GROUP, groupMax);
         int othersApplying = size - free - lingering - 1;
         return lingerNanos > 0 && free == 0 && othersApplying > 0 && me.groupable
-                && group.size() < target && callersApplying + group.size() >= LINGER_GROUP - 1;
+                && group.size() < lingerTarget && callersApplying + group.size() >= LINGER_GROUP - 1;
     }
 
     /**
      * Under lock, for the holder of the last free permit, with its group: waits, at most
      * WORKER_APPLY_LINGER and until a permit is given back, for commands to join it until it
-     * holds LINGER_GROUP (or WORKER_APPLY_GROUP, if fewer); each arrival wakes it
+     * holds lingerTarget; each arrival wakes it
      * ({@link #apply}). It takes them as {@link #takeGroup} would, in the order they came.
      */
     private void linger(List<Member> group, boolean onlyAwaited) {
-        int target = Math.min(LINGER_GROUP, groupMax);
         long deadline = System.nanoTime() + lingerNanos;
         long releasesBefore = releases;
         lingering++;
         try {
-            while (group.size() < target && releases == releasesBefore) {   // a permit back: no need to wait
+            while (group.size() < lingerTarget && releases == releasesBefore) {   // a permit back: no need to wait
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;

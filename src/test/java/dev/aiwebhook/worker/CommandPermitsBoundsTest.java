@@ -91,10 +91,9 @@ class CommandPermitsBoundsTest {
         return new CommandPermits(properties(2, Duration.ofSeconds(20), 16, linger), groups);
     }
 
-    /** A sync session command alone on one of the two permits, held there until {@code groups.hold} opens. */
-    private static Thread holdOneOfTwo(CommandPermits permits, RecordingGroups groups) {
+    /** A session command alone on one of the two permits, held there until {@code groups.hold} opens. */
+    private static Thread holdOneOfTwo(CommandPermits permits, RecordingGroups groups, Exchange first) {
         groups.hold = new CountDownLatch(1);
-        Exchange first = webhook(CommandCatalog.SESSION_COMMAND);
         groups.held = e -> e == first;
         Thread holder = applyInThread(permits, first);
         Awaitility.await().until(() -> permits.available() == 1 && groups.alone.contains(first));
@@ -190,7 +189,7 @@ class CommandPermitsBoundsTest {
     }
 
     private static FourCallers fourCallers(CommandPermits permits, RecordingGroups groups) throws Exception {
-        Thread a = holdOneOfTwo(permits, groups);
+        Thread a = holdOneOfTwo(permits, groups, webhook(CommandCatalog.SESSION_COMMAND));
         CountDownLatch bHeld = new CountDownLatch(1);
         Exchange b = webhook(CommandCatalog.SESSION_COMMAND);
         groups.whileAlone = e -> {
@@ -290,11 +289,8 @@ class CommandPermitsBoundsTest {
 
     /** A sync caller applied while a background command holds the other of two permits: at once, alone. */
     private static void callerBesideABackgroundCommand(CommandPermits permits, RecordingGroups groups) throws Exception {
-        groups.hold = new CountDownLatch(1);
-        Exchange background = webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false);
-        groups.held = e -> e == background;
-        Thread backgroundThread = applyInThread(permits, background);
-        Awaitility.await().until(() -> permits.available() == 1 && groups.alone.contains(background));
+        Thread backgroundThread = holdOneOfTwo(permits, groups,
+                webhook(CommandCatalog.SESSION_COMMAND, "store_memory", false));
         Exchange caller = webhook(CommandCatalog.SESSION_COMMAND);
         permits.apply(caller);
         assertThat(groups.alone).contains(caller);
