@@ -45,8 +45,10 @@ class CommandGroupsTest extends AppTestSupport {
                     UNION ALL
                     SELECT xmin::text FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) AND payload->>'command' = 'store_memory'
                 ) t""", free.toArray(new String[0]), free.toArray(new String[0]))).isEqualTo(1);
-        // and the four webhooks' rows by one statement (cmin: the command within the transaction
-        // that inserted a row), after the four memories'
+        // the four memories by one statement (cmin: the command within the transaction that
+        // inserted a row), before their first routes ran (worker/GroupStores)
+        assertThat(count("SELECT count(DISTINCT cmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(1);
+        // and the four webhooks' rows by one statement, after the four memories'
         assertThat(count("SELECT count(DISTINCT cmin::text) FROM relay_webhooks WHERE payload->>'session_id' = ANY (?) "
                 + "AND payload->>'command' = 'store_memory'", sessions)).isEqualTo(1);
         assertThat(count("""
@@ -70,13 +72,16 @@ class CommandGroupsTest extends AppTestSupport {
         List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
 
         assertEachGotItsOwnMemory(targets, replies);
-        // one transaction, and the statements that inserted the memories (cmin) in order of session id
+        // one transaction, one statement, and the memories inserted (change_seq, drawn row by row)
+        // in order of session id
         assertThat(count("""
                 SELECT count(*) FROM (
                     SELECT row_number() OVER (ORDER BY session_id) AS by_session,
-                           row_number() OVER (ORDER BY cmin::text::int) AS by_statement
+                           row_number() OVER (ORDER BY change_seq) AS by_insertion
                     FROM memories WHERE session_id = ANY (?)
-                ) t WHERE by_session = by_statement""", (Object) sessions.toArray(new String[0]))).isEqualTo(4);
+                ) t WHERE by_session = by_insertion""", (Object) sessions.toArray(new String[0]))).isEqualTo(4);
+        assertThat(count("SELECT count(DISTINCT cmin::text) FROM memories WHERE session_id = ANY (?)",
+                (Object) sessions.toArray(new String[0]))).isEqualTo(1);
         assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)",
                 (Object) sessions.toArray(new String[0]))).isEqualTo(1);
     }
@@ -151,6 +156,82 @@ class CommandGroupsTest extends AppTestSupport {
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) " + theirRows + " AND w.idempotency_key = 'mixed-' || m.session_id "
                 + "AND w.attempts = 1", sessions)).isEqualTo(1);
+        // the keyed one, delivered (stored by the intake first), is second in the group's order: it
+        // cannot be stored before its route runs, and the third, which would then take its
+        // session's lock before the second's, is not either: each memory by its own statement
+        assertThat(count("SELECT count(DISTINCT cmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
+    }
+
+    @Test
+    void aSessionsSecondStoreInAGroupRunsAfterItsFirstAndGetsTheNextKey() throws Exception {
+        String twice = newSession("keyed-twice");
+        String once = newSession("keyed-twice");   // after the other in the group's order
+        List<String> targets = List.of(twice, twice, once);
+        List<TestClient.Reply> replies = whileThePermitsAreHeld(targets, Set.of(), (target, key) -> client.command(
+                "store_memory", target, Map.of("type", "idea", "content", "no key: the next idea_<n>")));
+
+        for (TestClient.Reply reply : replies) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        }
+        assertThat(List.of(replies.get(0).data().path("key").asText(), replies.get(1).data().path("key").asText()))
+                .containsExactlyInAnyOrder("idea_1", "idea_2");
+        assertThat(replies.get(2).data().path("key").asText()).isEqualTo("idea_1");
+        // one transaction; the first store of each session by one statement, the second after it
+        assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id IN (?, ?)", twice, once)).isEqualTo(1);
+        assertThat(count("""
+                SELECT count(*) FROM memories a JOIN memories b ON a.cmin = b.cmin
+                WHERE a.session_id = ? AND a.key = 'idea_1' AND b.session_id = ? AND b.key = 'idea_1'""", twice, once))
+                .isEqualTo(1);
+        assertThat(count("""
+                SELECT count(*) FROM memories a JOIN memories b ON b.session_id = a.session_id
+                WHERE a.session_id = ? AND a.key = 'idea_1' AND b.key = 'idea_2'
+                  AND b.cmin::text::int > a.cmin::text::int""", twice)).isEqualTo(1);
+        assertCountersMatchRows(twice);
+        assertCountersMatchRows(once);
+    }
+
+    @Test
+    void whenTheStatementForAGroupsMemoriesFailsTheGroupIsTriedAgainWithEachCommandStoringItsOwn() throws Exception {
+        // refuses any statement that inserts two or more memories of these sessions at once, and
+        // counts its refusals (a sequence is not rolled back)
+        db.execute("CREATE SEQUENCE test_stores_refused");
+        db.execute("""
+                CREATE FUNCTION test_refuse_stores_together() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF (SELECT count(*) FROM new_rows WHERE session_id LIKE 'stores-refused-%') > 1 THEN
+                        PERFORM nextval('test_stores_refused');
+                        RAISE EXCEPTION 'test: memories stored together refused';
+                    END IF;
+                    RETURN NULL;
+                END $$""");
+        db.execute("CREATE TRIGGER test_refuse_stores_together AFTER INSERT ON memories "
+                + "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_stores_together()");
+        try {
+            List<String> targets = List.of(newSession("stores-refused"), newSession("stores-refused"),
+                    newSession("stores-refused"));
+            List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
+
+            assertEachGotItsOwnMemory(targets, replies);
+            for (TestClient.Reply reply : replies) {
+                assertThat(reply.data().path("version").asInt()).as("stored once, not twice").isEqualTo(1);
+            }
+            assertThat(count("SELECT count(*) FROM test_stores_refused WHERE is_called")).as("the group's statement was refused")
+                    .isEqualTo(1);
+            Object[] sessions = {targets.toArray(new String[0])};
+            assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
+            assertThat(count("SELECT count(*) FROM memory_versions v JOIN memories m ON m.id = v.memory_id "
+                    + "WHERE m.session_id = ANY (?)", sessions)).as("the refused try left nothing").isZero();
+            // tried again together: one transaction, each memory by a statement of its own
+            assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(1);
+            assertThat(count("SELECT count(DISTINCT cmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
+            for (String s : targets) {
+                assertCountersMatchRows(s);
+            }
+        } finally {
+            db.execute("DROP TRIGGER test_refuse_stores_together ON memories");
+            db.execute("DROP FUNCTION test_refuse_stores_together()");
+            db.execute("DROP SEQUENCE test_stores_refused");
+        }
     }
 
     @Test
@@ -183,7 +264,9 @@ class CommandGroupsTest extends AppTestSupport {
     void commandsWaitingForALockHeldOutsideTheirGroupAreAppliedAloneAndDoNotHoldUpTheOthers() throws Exception {
         String blocked = newSession("aa-blocked");   // first in the group's order: the others come after it
         // three into the locked session: they leave the group together after its first lock wait
-        // (one by one, the three tries would be used up and the two others applied alone)
+        // (one by one, the three tries would be used up and the two others applied alone); the
+        // first of them goes into the group's statement for its memories (worker/GroupStores), which
+        // waits for the lock too and fails, so the group is tried again with each store its own first
         List<String> targets = List.of(newSession("grouped"), blocked, blocked, blocked, newSession("grouped"));
         List<TestClient.Reply> replies = whileThePermitsAreHeld(targets, Set.of(blocked));
 

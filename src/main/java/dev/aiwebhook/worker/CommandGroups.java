@@ -50,8 +50,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rows of the members run on their callers' threads ({@link HandOff#runInline},
  * {@code sql/worker/store_applied_webhooks.sql}), and the results of those delivered to this
  * worker in process, recorded at the relay ({@code sql/worker/save_and_record_results.sql}).
+ * Before its members run, the group stores the memories of its sync callers' {@code store_memory}
+ * commands that may go together by one statement too ({@link GroupStores}).
  * When such a statement fails, the group rolls back and is tried again with each member writing
- * its own, as above, so that a member whose row is refused is found and leaves the group.
+ * its own, as above, so that a member whose row is refused is found and leaves the group (one
+ * whose session is locked outside the group past the lock's wait is thus waited for twice).
  */
 @Component("commandGroups")
 public class CommandGroups {
@@ -73,13 +76,15 @@ public class CommandGroups {
     enum Outcome { APPLIED, APPLY_ALONE, COMMIT_FAILED }
 
     private final ProducerTemplate producer;
+    private final GroupStores stores;
     private final TransactionTemplate transactions;
     private final String lockTimeout;
     private volatile Endpoints endpoints;
 
-    public CommandGroups(@Lazy ProducerTemplate producer, PlatformTransactionManager transactionManager,
+    public CommandGroups(@Lazy ProducerTemplate producer, GroupStores stores, PlatformTransactionManager transactionManager,
                          AppProperties props) {
         this.producer = producer;
+        this.stores = stores;
         this.transactions = new TransactionTemplate(transactionManager);
         this.lockTimeout = props.worker().applyWait().toMillis() + "ms";
     }
@@ -112,7 +117,7 @@ public class CommandGroups {
         boolean deferRows = true;
         try {
             for (int tries = 0; tries < MAX_TRIES && remaining.size() > 1; tries++) {
-                Attempt attempt = attempt(remaining, deferRows);
+                Attempt attempt = attempt(remaining, sessions, deferRows);
                 if (attempt.rowsRefused()) {
                     // the group's own statement failed: together again, each member writing its
                     // own rows, so a member whose row is refused is found, and leaves, as above
@@ -158,9 +163,15 @@ public class CommandGroups {
         }
     }
 
-    /** With deferRows, the members leave their last rows to the group ({@link #writeDeferred}). */
-    private Attempt attempt(List<CommandPermits.Member> members, boolean deferRows) {
+    /**
+     * With deferRows, the group writes what its members would each write by a statement of their
+     * own: first the memories of the sync stores that may go together ({@link GroupStores}), last
+     * their relay rows ({@link #writeDeferred}).
+     */
+    private Attempt attempt(List<CommandPermits.Member> members, Map<CommandPermits.Member, String> sessions,
+                            boolean deferRows) {
         List<Exchange> copies = new ArrayList<>(members.size());
+        List<String> copySessions = new ArrayList<>(members.size());
         List<DeferredRow> rows = new ArrayList<>();
         for (CommandPermits.Member m : members) {
             Exchange copy = m.exchange().copy();
@@ -168,6 +179,7 @@ public class CommandGroups {
                 copy.setProperty(GROUP_ROWS, rows);
             }
             copies.add(copy);
+            copySessions.add(sessions.get(m));
         }
         int[] failedAt = {-1};
         boolean[] committing = {false};
@@ -178,6 +190,11 @@ public class CommandGroups {
                         e -> e.getMessage().setHeader("lock_timeout", lockTimeout));
                 if (timeout.getException() != null) {
                     throw new IllegalStateException("the group's lock timeout was not set", timeout.getException());
+                }
+                if (deferRows && !stores.storeTogether(copies, copySessions)) {
+                    status.setRollbackOnly();
+                    rowsRefused[0] = true;
+                    return;
                 }
                 for (int i = 0; i < copies.size(); i++) {
                     producer.send(endpoints().apply(), copies.get(i));
@@ -209,6 +226,7 @@ public class CommandGroups {
         }
         for (int i = 0; i < members.size(); i++) {
             copies.get(i).removeProperty(GROUP_ROWS);
+            copies.get(i).removeProperty(GroupStores.STORED);
             takeOver(members.get(i).exchange(), copies.get(i));
         }
         return new Attempt(-1, Outcome.APPLIED, null);

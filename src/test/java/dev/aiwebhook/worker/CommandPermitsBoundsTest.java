@@ -44,7 +44,7 @@ class CommandPermitsBoundsTest {
         volatile Predicate<Exchange> held = e -> true;
 
         RecordingGroups() {
-            super(null, null, properties(2, Duration.ofSeconds(1), 16));
+            super(null, null, null, properties(2, Duration.ofSeconds(1), 16));
         }
 
         @Override
