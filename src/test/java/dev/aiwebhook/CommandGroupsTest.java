@@ -207,24 +207,34 @@ class CommandGroupsTest extends AppTestSupport {
         db.execute("CREATE TRIGGER test_refuse_stores_together AFTER INSERT ON memories "
                 + "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_stores_together()");
         try {
-            List<String> targets = List.of(newSession("stores-refused"), newSession("stores-refused"),
+            // and two sessions that do not exist, last in the group's order: each fails its try in
+            // turn and leaves, and the refused statement must not have used up a try, or the three
+            // others would be applied alone after them
+            List<String> stored = List.of(newSession("stores-refused"), newSession("stores-refused"),
                     newSession("stores-refused"));
+            List<String> targets = new ArrayList<>(stored);
+            targets.add("zz-missing-a-" + System.nanoTime());
+            targets.add("zz-missing-b-" + System.nanoTime());
             List<TestClient.Reply> replies = whileThePermitsAreHeld(targets);
 
-            assertEachGotItsOwnMemory(targets, replies);
-            for (TestClient.Reply reply : replies) {
+            assertEachGotItsOwnMemory(stored, replies.subList(0, 3));
+            for (TestClient.Reply reply : replies.subList(0, 3)) {
                 assertThat(reply.data().path("version").asInt()).as("stored once, not twice").isEqualTo(1);
+            }
+            for (TestClient.Reply reply : replies.subList(3, 5)) {
+                assertThat(reply.code()).as(reply.toString()).isEqualTo("session_not_found");
             }
             assertThat(count("SELECT count(*) FROM test_stores_refused WHERE is_called")).as("the group's statement was refused")
                     .isEqualTo(1);
-            Object[] sessions = {targets.toArray(new String[0])};
+            assertThat(count("SELECT last_value FROM test_stores_refused")).as("once").isEqualTo(1);
+            Object[] sessions = {stored.toArray(new String[0])};
             assertThat(count("SELECT count(*) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
             assertThat(count("SELECT count(*) FROM memory_versions v JOIN memories m ON m.id = v.memory_id "
                     + "WHERE m.session_id = ANY (?)", sessions)).as("the refused try left nothing").isZero();
             // tried again together: one transaction, each memory by a statement of its own
             assertThat(count("SELECT count(DISTINCT xmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(1);
             assertThat(count("SELECT count(DISTINCT cmin::text) FROM memories WHERE session_id = ANY (?)", sessions)).isEqualTo(3);
-            for (String s : targets) {
+            for (String s : stored) {
                 assertCountersMatchRows(s);
             }
         } finally {

@@ -53,8 +53,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Before its members run, the group stores the memories of its sync callers' {@code store_memory}
  * commands that may go together by one statement too ({@link GroupStores}).
  * When such a statement fails, the group rolls back and is tried again with each member writing
- * its own, as above, so that a member whose row is refused is found and leaves the group (one
- * whose session is locked outside the group past the lock's wait is thus waited for twice).
+ * its own, as above, so that a member whose row is refused is found and leaves the group (a store
+ * whose session is locked outside the group past the lock's wait is thus waited for twice: by the
+ * statement for the memories, then by its own).
  */
 @Component("commandGroups")
 public class CommandGroups {
@@ -115,9 +116,18 @@ public class CommandGroups {
         List<CommandPermits.Member> remaining = new ArrayList<>(group);
         remaining.sort(Comparator.comparing(sessions::get));   // stable: arrival order within a session
         boolean deferRows = true;
+        boolean storeTogether = true;
         try {
             for (int tries = 0; tries < MAX_TRIES && remaining.size() > 1; tries++) {
-                Attempt attempt = attempt(remaining, sessions, deferRows);
+                Attempt attempt = attempt(remaining, sessions, deferRows, storeTogether);
+                if (attempt.storesRefused()) {
+                    // the statement for its memories failed first thing: together again, each
+                    // store by its own, so a member whose memory fails is found, and leaves, as
+                    // below; not counted as a try (it happens once), nobody having left
+                    storeTogether = false;
+                    tries--;
+                    continue;
+                }
                 if (attempt.rowsRefused()) {
                     // the group's own statement failed: together again, each member writing its
                     // own rows, so a member whose row is refused is found, and leaves, as above
@@ -154,22 +164,24 @@ public class CommandGroups {
     /**
      * One try of a group: failedAt is the member that failed (the group rolled back), or -1 with
      * the outcome of all (applied; each alone, when it could not begin; or its commit failed);
-     * or rowsRefused, when the group's own statement for its members' rows failed (rolled back).
+     * or rowsRefused / storesRefused, when the group's own statement for its members' relay rows
+     * / memories failed (rolled back).
      */
-    private record Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure, boolean rowsRefused) {
+    private record Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure, boolean rowsRefused,
+                           boolean storesRefused) {
 
         Attempt(int failedAt, Outcome outcome, RuntimeException commitFailure) {
-            this(failedAt, outcome, commitFailure, false);
+            this(failedAt, outcome, commitFailure, false, false);
         }
     }
 
     /**
-     * With deferRows, the group writes what its members would each write by a statement of their
-     * own: first the memories of the sync stores that may go together ({@link GroupStores}), last
-     * their relay rows ({@link #writeDeferred}).
+     * With storeTogether, the group first stores the memories of the sync stores that may go
+     * together by one statement ({@link GroupStores}); with deferRows, it writes their relay rows
+     * (or results) last by one statement ({@link #writeDeferred}).
      */
     private Attempt attempt(List<CommandPermits.Member> members, Map<CommandPermits.Member, String> sessions,
-                            boolean deferRows) {
+                            boolean deferRows, boolean storeTogether) {
         List<Exchange> copies = new ArrayList<>(members.size());
         List<String> copySessions = new ArrayList<>(members.size());
         List<DeferredRow> rows = new ArrayList<>();
@@ -184,6 +196,7 @@ public class CommandGroups {
         int[] failedAt = {-1};
         boolean[] committing = {false};
         boolean[] rowsRefused = {false};
+        boolean[] storesRefused = {false};
         try {
             transactions.executeWithoutResult(status -> {
                 Exchange timeout = producer.send(endpoints().lockTimeout(),
@@ -191,9 +204,9 @@ public class CommandGroups {
                 if (timeout.getException() != null) {
                     throw new IllegalStateException("the group's lock timeout was not set", timeout.getException());
                 }
-                if (deferRows && !stores.storeTogether(copies, copySessions)) {
+                if (storeTogether && !stores.storeTogether(copies, copySessions)) {
                     status.setRollbackOnly();
-                    rowsRefused[0] = true;
+                    storesRefused[0] = true;
                     return;
                 }
                 for (int i = 0; i < copies.size(); i++) {
@@ -221,8 +234,8 @@ public class CommandGroups {
         if (failedAt[0] >= 0) {
             return new Attempt(failedAt[0], null, null);
         }
-        if (rowsRefused[0]) {
-            return new Attempt(-1, null, null, true);
+        if (rowsRefused[0] || storesRefused[0]) {
+            return new Attempt(-1, null, null, rowsRefused[0], storesRefused[0]);
         }
         for (int i = 0; i < members.size(); i++) {
             copies.get(i).removeProperty(GROUP_ROWS);

@@ -26,14 +26,15 @@ import org.springframework.stereotype.Component;
  * time (README, Benchmark, twenty-sixth round).
  * <p>
  * Only commands run on their callers' threads take part: born in this transaction, they were
- * never delivered before, so nothing would skip them once their memory is stored. The group's
- * order is kept, and so is the order in which it takes its sessions' locks: from the start of
- * the group, each store that is the first command of its session goes in, until a command that
- * cannot (another command, a delivered one, or data its route will refuse); from there on every
- * member runs its own statements, as before. A later command of a session stored here runs after
- * it, as it would have. A session that does not exist returns no row: that member runs its own
- * statement, which fails it as before. When the statement fails, the group rolls back and is tried
- * again with each member writing its own rows.
+ * never delivered before, so nothing would skip them once their memory is stored. The order in
+ * which the group takes its sessions' locks is kept: from the start of the group, each store
+ * that is the first command of its session goes in, until a command that cannot (another
+ * command, a delivered one, or data its route will refuse); from there on every member runs its
+ * own statements, as before. Each session's commands keep their order: a later command of a
+ * session stored here runs after it, by its own statement (after the stores of the sessions
+ * that follow, in the group's one transaction). A session that does not exist returns no row:
+ * that member runs its own statement, which fails it as before. When the statement fails, the
+ * group rolls back and is tried again with each store by its own statement.
  */
 @Component("groupStores")
 public class GroupStores {
