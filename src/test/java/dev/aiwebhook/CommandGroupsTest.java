@@ -90,18 +90,7 @@ class CommandGroupsTest extends AppTestSupport {
     void whenTheGroupsOwnStatementForItsRelayRowsFailsTheGroupIsTriedAgainWithEachCommandInsertingItsOwn() throws Exception {
         // refuses any statement that inserts two or more relay rows of these sessions at once,
         // and counts its refusals (a sequence is not rolled back)
-        db.execute("CREATE SEQUENCE test_rows_refused");
-        db.execute("""
-                CREATE FUNCTION test_refuse_rows_together() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF (SELECT count(*) FROM new_rows WHERE payload->>'session_id' LIKE 'refused-together-%') > 1 THEN
-                        PERFORM nextval('test_rows_refused');
-                        RAISE EXCEPTION 'test: relay rows stored together refused';
-                    END IF;
-                    RETURN NULL;
-                END $$""");
-        db.execute("CREATE TRIGGER test_refuse_rows_together AFTER INSERT ON relay_webhooks "
-                + "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_rows_together()");
+        refuseTogether("relay_webhooks", "payload->>'session_id'", "refused-together-", "rows");
         try {
             List<String> targets = List.of(newSession("refused-together"), newSession("refused-together"),
                     newSession("refused-together"));
@@ -126,9 +115,7 @@ class CommandGroupsTest extends AppTestSupport {
                 assertCountersMatchRows(s);
             }
         } finally {
-            db.execute("DROP TRIGGER test_refuse_rows_together ON relay_webhooks");
-            db.execute("DROP FUNCTION test_refuse_rows_together()");
-            db.execute("DROP SEQUENCE test_rows_refused");
+            stopRefusing("relay_webhooks", "rows");
         }
     }
 
@@ -194,18 +181,7 @@ class CommandGroupsTest extends AppTestSupport {
     void whenTheStatementForAGroupsMemoriesFailsTheGroupIsTriedAgainWithEachCommandStoringItsOwn() throws Exception {
         // refuses any statement that inserts two or more memories of these sessions at once, and
         // counts its refusals (a sequence is not rolled back)
-        db.execute("CREATE SEQUENCE test_stores_refused");
-        db.execute("""
-                CREATE FUNCTION test_refuse_stores_together() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF (SELECT count(*) FROM new_rows WHERE session_id LIKE 'stores-refused-%') > 1 THEN
-                        PERFORM nextval('test_stores_refused');
-                        RAISE EXCEPTION 'test: memories stored together refused';
-                    END IF;
-                    RETURN NULL;
-                END $$""");
-        db.execute("CREATE TRIGGER test_refuse_stores_together AFTER INSERT ON memories "
-                + "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_stores_together()");
+        refuseTogether("memories", "session_id", "stores-refused-", "stores");
         try {
             // and two sessions that do not exist, last in the group's order: each fails its try in
             // turn and leaves, and the refused statement must not have used up a try, or the three
@@ -238,9 +214,7 @@ class CommandGroupsTest extends AppTestSupport {
                 assertCountersMatchRows(s);
             }
         } finally {
-            db.execute("DROP TRIGGER test_refuse_stores_together ON memories");
-            db.execute("DROP FUNCTION test_refuse_stores_together()");
-            db.execute("DROP SEQUENCE test_stores_refused");
+            stopRefusing("memories", "stores");
         }
     }
 
@@ -325,6 +299,33 @@ class CommandGroupsTest extends AppTestSupport {
         for (String s : targets) {
             assertCountersMatchRows(s);
         }
+    }
+
+    /**
+     * A statement-level trigger on {@code table} that refuses any statement inserting two or more
+     * rows whose session ({@code session}, an expression on the new rows) starts with
+     * {@code prefix}, and counts its refusals in the sequence {@code test_<what>_refused} (a
+     * sequence is not rolled back).
+     */
+    private void refuseTogether(String table, String session, String prefix, String what) {
+        db.execute("CREATE SEQUENCE test_" + what + "_refused");
+        db.execute("""
+                CREATE FUNCTION test_refuse_%1$s_together() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF (SELECT count(*) FROM new_rows WHERE %2$s LIKE '%3$s%%') > 1 THEN
+                        PERFORM nextval('test_%1$s_refused');
+                        RAISE EXCEPTION 'test: %1$s inserted together refused';
+                    END IF;
+                    RETURN NULL;
+                END $$""".formatted(what, session, prefix));
+        db.execute("CREATE TRIGGER test_refuse_" + what + "_together AFTER INSERT ON " + table
+                + " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_" + what + "_together()");
+    }
+
+    private void stopRefusing(String table, String what) {
+        db.execute("DROP TRIGGER test_refuse_" + what + "_together ON " + table);
+        db.execute("DROP FUNCTION test_refuse_" + what + "_together()");
+        db.execute("DROP SEQUENCE test_" + what + "_refused");
     }
 
     /** Each reply is 200 with the memory stored in its own target session, under its own key. */
