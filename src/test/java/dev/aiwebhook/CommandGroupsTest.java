@@ -335,6 +335,7 @@ class CommandGroupsTest extends AppTestSupport {
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
             assertThat(reply.data().path("session_id").asText()).isEqualTo(targets.get(i));
             assertThat(reply.data().path("key").asText()).isEqualTo("grouped-" + i);
+            assertThat(reply.body().path("message").asText()).isEqualTo("Stored the note in session '" + targets.get(i) + "'.");
         }
     }
 

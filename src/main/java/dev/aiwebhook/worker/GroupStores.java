@@ -41,7 +41,11 @@ public class GroupStores {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupStores.class);
     static final String STORE_MEMORIES = "sql:classpath:sql/memories/store_memories.sql?outputType=SelectList";
-    /** On a member's copy: its memory's row as route store-memory's own statement returns it. */
+    /**
+     * On a member's copy: its memory's row as route store-memory's own statement returns it; its
+     * data was checked, and the variables its messages read set, by the same call as the route's
+     * bean makes ({@link CommandInput#storeMemory}), which the route then skips.
+     */
     public static final String STORED = "storedMemory";
 
     private final ProducerTemplate producer;
